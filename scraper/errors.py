@@ -1,0 +1,76 @@
+"""Typed errors. Every error names what it is about: the source, URL, file,
+rule or key. Nothing in the library swallows an error into None."""
+
+from __future__ import annotations
+
+
+class ScraperError(Exception):
+    """Base class of every error `scrape` reports."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        url: str | None = None,
+        file: str | None = None,
+        rule: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.url = url
+        self.file = file
+        self.rule = rule
+        self.key = key
+
+    def __str__(self) -> str:
+        where = self.source or self.url or self.file or self.rule
+        prefix = f"{where}: " if where and not self.message.startswith(where) else ""
+        suffix = f" (key {self.key})" if self.key else ""
+        return f"{prefix}{self.message}{suffix}"
+
+
+class SourceError(ScraperError):
+    """A source cannot be read: missing file, unknown scheme, unsupported type."""
+
+
+class FetchError(ScraperError):
+    """A URL could not be fetched."""
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status."""
+
+
+class FetchTimeout(FetchError):
+    """The request took longer than the total timeout."""
+
+
+class TooLargeError(FetchError):
+    """The body is larger than the cap."""
+
+
+class NotHTMLError(FetchError):
+    """The server sent something that is not an HTML page."""
+
+
+class DecodeError(ScraperError):
+    """The input is empty, binary, or not text in any charset."""
+
+
+class ExtractionError(ScraperError):
+    """The page holds no article text."""
+
+
+class RuleError(ScraperError):
+    """A site rule file is invalid."""
+
+
+class OutputError(ScraperError):
+    """An output file cannot be written."""
