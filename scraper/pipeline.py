@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from scraper import clean, extract as extract_stage, fetch, metadata, parse, source, textdump
+from scraper import clean, fetch, metadata, parse, source, textdump
+from scraper import extract as extract_stage
 from scraper.model import Article, Body, Metadata, RawPage, Source
 from scraper.settings import Settings
 
 
 def pipeline(src: Source, *, settings: Settings, stdin: BinaryIO | None = None) -> Article:
     """Read or fetch one source and turn it into an Article. Raises ScraperError."""
-    raw = fetch.fetch(src.location, settings=settings.fetch) if src.kind == "url" else (
-        source.read_local(src, settings=settings, stdin=stdin)
+    raw = (
+        fetch.fetch(src.location, settings=settings.fetch)
+        if src.kind == "url"
+        else (source.read_local(src, settings=settings, stdin=stdin))
     )
     return process(raw, source_name=src.location, url=src.url or raw.url)
 
@@ -71,4 +74,6 @@ def clean_text(text: str, *, url: str | None = None) -> Article:
 
 def scrape(url: str, *, settings: Settings | None = None) -> Article:
     """Fetch a URL and extract its article."""
-    return pipeline(Source(kind="url", location=url, name=url, url=url), settings=settings or Settings())
+    return pipeline(
+        Source(kind="url", location=url, name=url, url=url), settings=settings or Settings()
+    )

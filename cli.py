@@ -1,0 +1,168 @@
+"""The `scrape` command: parses options, runs the library, reports.
+
+All logic lives in the `scraper` package; this file only turns options into a
+Settings/RunOptions pair, prints results to stdout and progress to stderr.
+Installed, it ships as `scraper._cli` (see pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from scraper import batch, output, source
+from scraper.settings import DEFAULT_USER_AGENT, FetchSettings, Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Format(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    jsonl = "jsonl"
+
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="The clean text and metadata of news articles.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.command()
+def scrape(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="URLs, saved pages (.html, .txt, optionally .gz), directories, or - for stdin."
+        ),
+    ],
+    url: Annotated[
+        str | None, typer.Option(help="Original address of a single saved page or of stdin.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write files into this directory instead of stdout."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite existing outputs.")] = False,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Total seconds per request.")] = 30.0,
+    user_agent: Annotated[str, typer.Option(help="User-Agent header.")] = DEFAULT_USER_AGENT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One line per source.")] = False,
+) -> None:
+    """Extract the article text (and metadata) of each SOURCE."""
+    if url is not None and (len(sources) != 1 or Path(sources[0]).is_dir()):
+        raise typer.BadParameter("--url goes with a single saved page or stdin", param_hint="--url")
+    settings = Settings(fetch=FetchSettings(timeout=timeout, user_agent=user_agent))
+    options = batch.RunOptions(fmt=fmt.value, output_dir=output_dir, force=force)
+    several = len(sources) > 1 or any(Path(s).is_dir() for s in sources if s != "-")
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    outcomes = batch.run(
+        source.expand(sources, url=url), settings=settings, options=options, stdin=sys.stdin.buffer
+    )
+    counts = _report(
+        outcomes, options=options, several=several, err=err, quiet=quiet, verbose=verbose
+    )
+    if not quiet:
+        err.print(
+            f"scrape: {counts['done']} done, {counts['failed']} failed, {counts['skipped']} skipped"
+        )
+    raise typer.Exit(EXIT_FAILED if counts["failed"] else EXIT_OK)
+
+
+def _report(
+    outcomes: Iterator[batch.Outcome],
+    *,
+    options: batch.RunOptions,
+    several: bool,
+    err: Console,
+    quiet: bool,
+    verbose: bool,
+) -> Counter[str]:
+    counts: Counter[str] = Counter(done=0, failed=0, skipped=0)
+    printer = _Printer(
+        sys.stdout, fmt=options.fmt, as_list=several, to_files=options.output_dir is not None
+    )
+    with _progress(err, enabled=several and err.is_terminal and not quiet) as advance:
+        for outcome in outcomes:
+            counts[outcome.status] += 1
+            advance()
+            if outcome.status == "failed":
+                err.print(f"error: {outcome.error}", markup=False)
+            elif verbose:
+                err.print(f"{outcome.status}: {outcome.source.location}", markup=False)
+            printer.emit(outcome)
+    printer.close()
+    return counts
+
+
+@contextmanager
+def _progress(err: Console, *, enabled: bool) -> Iterator[Callable[[], None]]:
+    if not enabled:
+        yield lambda: None
+        return
+    columns = (TextColumn("scrape"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("scrape", total=None)
+        yield lambda: progress.advance(task)
+
+
+class _Printer:
+    """Writes results to stdout in the chosen format, as they arrive."""
+
+    def __init__(self, out: TextIO, *, fmt: str, as_list: bool, to_files: bool) -> None:
+        self.out, self.fmt, self.as_list, self.to_files = out, fmt, as_list, to_files
+        self.count = 0
+
+    def emit(self, outcome: batch.Outcome) -> None:
+        if self.to_files or outcome.status == "skipped":
+            return
+        if self.fmt in ("json", "jsonl"):
+            self._emit_json(outcome)
+        elif outcome.article is not None:
+            render = output.render_markdown if self.fmt == "markdown" else output.render_text
+            self._write(("\n" if self.count else "") + render(outcome.article) + "\n")
+            self.count += 1
+
+    def _emit_json(self, outcome: batch.Outcome) -> None:
+        if self.fmt == "jsonl":
+            self._write(output.render_json(outcome.record(), indent=None) + "\n")
+        elif self.as_list:
+            body = output.render_json(outcome.record())
+            self._write(("[\n" if self.count == 0 else ",\n") + body)
+        else:
+            self._write(output.render_json(outcome.record()) + "\n")
+        self.count += 1
+
+    def close(self) -> None:
+        if not self.to_files and self.fmt == "json" and self.as_list:
+            self._write("\n]\n" if self.count else "[]\n")
+
+    def _write(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        print("scrape: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
