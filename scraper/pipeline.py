@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from scraper import clean, fetch, metadata, parse, source, textdump
 from scraper import extract as extract_stage
+from scraper.errors import ExtractionError
 from scraper.model import Article, Body, Metadata, RawPage, Source
 from scraper.settings import Settings
 
@@ -34,6 +35,8 @@ def process(raw: RawPage, *, source_name: str | None, url: str | None) -> Articl
         doc = parse.parse(raw, url=url, source_name=source_name)
         meta = metadata.extract_metadata(doc)
         body = clean.clean_body(extract_stage.extract_body(doc))
+    if not body.blocks:
+        raise ExtractionError("no article text found", source=source_name)
     return assemble(body, meta, url=url, source_name=source_name)
 
 

@@ -1,0 +1,147 @@
+"""The command line: through Typer's runner, and through the installed command."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+PAGE = Path(__file__).parents[1] / "fixtures" / "pages" / "article.html"
+FIRST = "Residents of the low-lying river towns"
+runner = CliRunner()
+
+
+def invoke(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_text_to_stdout_and_summary_to_stderr() -> None:
+    code, out, err = invoke(str(PAGE))
+    assert code == 0, err
+    assert out.startswith(FIRST)
+    assert "Comments" not in out and "Home" not in out and "All rights reserved" not in out
+    assert "\n\n" in out  # paragraphs separated by a blank line
+    assert err.strip() == "scrape: 1 done, 0 failed, 0 skipped"
+
+
+def test_json_single_object_with_every_field() -> None:
+    code, out, _ = invoke(str(PAGE), "-f", "json", "--url", "https://news.example.com/x")
+    record = json.loads(out)
+    assert code == 0 and isinstance(record, dict)
+    assert set(record) == {
+        "url", "canonical_url", "title", "authors", "date", "date_modified", "site_name",
+        "description", "language", "tags", "image", "text", "rule", "source",
+    }  # fmt: skip
+    assert record["title"] == "River towns brace for record floods"
+    assert record["authors"] == ["Jane Doe"]
+    assert record["url"] == "https://news.example.com/x"
+    assert record["date"].startswith("2024-03-05")
+
+
+def test_markdown_has_title_heading_and_list() -> None:
+    code, out, _ = invoke(str(PAGE), "-f", "markdown")
+    assert code == 0
+    assert out.startswith("# River towns brace for record floods\n\n")
+    assert "## What the forecast says" in out and "- Schools will close on Tuesday." in out
+
+
+def test_a_bad_source_does_not_cost_the_others(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    binary = tmp_path / "blob.html"
+    binary.write_bytes(bytes(range(256)) * 64)
+    code, out, err = invoke(str(empty), str(PAGE), "missing.html", str(binary), "-f", "json")
+    records = json.loads(out)
+    assert code == 1
+    assert [("error" in r) for r in records] == [True, False, True, True]
+    assert records[2] == {
+        "source": "missing.html",
+        "url": None,
+        "error": "missing.html: no such file",
+    }
+    lines = err.strip().splitlines()
+    assert len(lines) == 4 and lines[-1] == "scrape: 1 done, 3 failed, 0 skipped"
+    assert all(line.startswith("error: ") for line in lines[:3])
+    assert str(empty) in lines[0] and "missing.html" in lines[1] and str(binary) in lines[2]
+    assert "Traceback" not in err
+
+
+def test_unknown_scheme_is_an_error() -> None:
+    code, _, err = invoke("ftp://example.com/a")
+    assert code == 1 and "ftp://example.com/a" in err and "scheme" in err
+
+
+def test_url_with_several_sources_is_a_usage_error() -> None:
+    code, _, err = invoke(str(PAGE), str(PAGE), "--url", "https://x.test/")
+    assert code == 2 and "--url" in err
+
+
+def test_stdin_html_and_text() -> None:
+    code, out, _ = invoke("-", stdin=PAGE.read_bytes())
+    assert code == 0 and out.startswith(FIRST)
+    text = "A title\nThis is the first paragraph of a plain text dump, long enough to count.\n"
+    code, out, _ = invoke("-", "-f", "jsonl", stdin=text.encode())
+    assert code == 0 and "first paragraph" in json.loads(out)["text"]
+
+
+def test_output_dir_writes_resumes_and_forces(tmp_path: Path) -> None:
+    pages = tmp_path / "saved"
+    (pages / "sub").mkdir(parents=True)
+    shutil.copy(PAGE, pages / "one.html")
+    (pages / "sub" / "two.html.gz").write_bytes(gzip.compress(PAGE.read_bytes()))
+    out_dir = tmp_path / "out"
+    code, out, err = invoke(str(pages), "-o", str(out_dir))
+    assert code == 0 and out == ""
+    written = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file())
+    assert written == ["one.json", "one.txt", "sub/two.json", "sub/two.txt"]
+    (out_dir / "one.txt").write_text("kept")
+    code, _, err = invoke(str(pages), "-o", str(out_dir))
+    assert code == 0 and "0 done, 0 failed, 2 skipped" in err
+    assert (out_dir / "one.txt").read_text() == "kept"
+    code, _, err = invoke(str(pages), "-o", str(out_dir), "--force")
+    assert "2 done" in err and (out_dir / "one.txt").read_text().startswith(FIRST)
+
+
+def test_jsonl_streams_one_object_per_source(tmp_path: Path) -> None:
+    for name in ("a.html", "b.html"):
+        shutil.copy(PAGE, tmp_path / name)
+    code, out, _ = invoke(str(tmp_path), "-f", "jsonl")
+    lines = out.strip().splitlines()
+    assert code == 0 and len(lines) == 2
+    assert [json.loads(line)["source"] for line in lines] == [
+        str(tmp_path / "a.html"),
+        str(tmp_path / "b.html"),
+    ]
+
+
+def installed_scrape() -> str:
+    """The `scrape` command installed beside this Python (the README's install)."""
+    candidate = Path(sys.executable).parent / "scrape"
+    found = str(candidate) if candidate.exists() else shutil.which("scrape")
+    assert found, "install the package first: pip install '.[test]'"
+    return found
+
+
+def test_installed_command_runs_without_the_checkout(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [installed_scrape(), str(PAGE), "-f", "json"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["title"] == "River towns brace for record floods"
+
+
+@pytest.mark.parametrize("args", [[], ["--format", "xml", "x.html"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    assert invoke(*args)[0] == 2
