@@ -1,10 +1,461 @@
-"""Metadata stage: title, authors, dates, site, description, language, tags, image."""
+"""Metadata stage: title, authors, dates, site, description, language, tags, image.
+
+Every source is read once with CSS selectors: JSON-LD, OpenGraph and Twitter cards, the
+standard meta tags (Dublin Core, Parse.ly, Sailthru, citation_*), <link rel=canonical>,
+<html lang>, <time>, microdata and the visible byline, <title> and <h1>. The tree is never
+modified. Site rules may name selectors per field; they are tried before the generic logic.
+"""
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+
+from scraper.authors import clean_authors
+from scraper.dates import parse_date
+from scraper.jsonld import LinkedData, read_linked_data, resolve, strings
 from scraper.model import Document, Metadata
 
+FIELDS = (
+    "title", "authors", "date", "date_modified", "site_name", "description", "language",
+    "tags", "image", "canonical_url",
+)
 
-def extract_metadata(doc: Document) -> Metadata:
-    """The article's metadata, from JSON-LD, OpenGraph, meta tags and the visible page."""
-    raise NotImplementedError
+# Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
+_TITLE_KEYS = ("og:title", "twitter:title", "citation_title", "parsely-title",
+               "sailthru.title", "dc.title", "dcterms.title", "title", "headline")
+_AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+                "dcterms.creator", "citation_author", "byl", "byline", "og:article:author",
+                "article:author_name", "cxenseparse:author")
+_DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublished",
+              "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
+              "dcterms.created", "dc.date.created", "dc.date", "dcterms.date",
+              "citation_publication_date", "citation_date", "citation_online_date",
+              "article:published", "pubdate", "publishdate", "publish-date", "publish_date",
+              "date", "og:published_time", "published_time", "article.published",
+              "displaydate", "dc.date.published", "cxenseparse:recs:publishtime")
+_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified",
+                  "dcterms.modified", "dc.date.modified", "last-modified", "lastmod",
+                  "article:modified")
+_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title",
+              "dc.publisher", "dcterms.publisher", "citation_journal_title", "publisher")
+_DESCRIPTION_KEYS = ("og:description", "description", "twitter:description",
+                     "dc.description", "dcterms.description", "sailthru.description")
+_TAG_KEYS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags",
+             "dc.subject", "citation_keywords")
+_IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image",
+               "twitter:image:src", "thumbnailurl", "image", "parsely-image-url",
+               "sailthru.image.full")
+_LANGUAGE_KEYS = ("og:locale", "content-language", "language", "dc.language",
+                  "dcterms.language", "inlanguage")
+
+_TIME_SELECTORS = (
+    "time[pubdate]", "time[itemprop=datePublished]", "[itemprop=datePublished][datetime]",
+    "[itemprop=datePublished][content]", "article header time[datetime]",
+    "article time[datetime]", "header time[datetime]", "main time[datetime]",
+    "time[datetime]",
+)
+_BYLINE_SELECTORS = (
+    "[itemprop=author] [itemprop=name]", "[itemprop=author]", "a[rel=author]",
+    "[rel=author]", ".byline", ".author", "[class*=author] a",
+)
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/|:)\s+")
+_SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
+_WORD = re.compile(r"\w+")
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(?=$|[-_])")
+_MAX_BYLINE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSelector:
+    """One site-rule selector for a metadata field: CSS, and the attribute to read
+    (None: the node's text)."""
+
+    css: str
+    attr: str | None = None
+
+
+def parse_field_selector(s: str) -> FieldSelector:
+    """`'meta[name="x"] @content'` -> FieldSelector. Raises ValueError when it is empty
+    or its CSS does not parse."""
+    text = s.strip()
+    css, attr = text, None
+    head, sep, tail = text.rpartition(" @")
+    if sep and re.fullmatch(r"[\w:.-]+", tail):
+        css, attr = head.strip(), tail
+    elif text.startswith("@"):
+        raise ValueError(f"field selector {s!r} names an attribute but no CSS selector")
+    if not css:
+        raise ValueError("empty field selector")
+    try:
+        LexborHTMLParser("").css(css)
+    except (SelectolaxError, ValueError) as exc:
+        raise ValueError(f"field selector {s!r}: CSS {css!r} does not parse") from exc
+    return FieldSelector(css=css, attr=attr)
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """What the page declares, each source read once."""
+
+    tree: LexborHTMLParser
+    url: str | None
+    meta: Mapping[str, tuple[str, ...]]
+    ld: LinkedData
+
+    def meta_values(self, keys: Iterable[str]) -> list[str]:
+        return [value for key in keys for value in self.meta.get(key, ())]
+
+    def first_meta(self, keys: Iterable[str]) -> str | None:
+        return next(iter(self.meta_values(keys)), None)
+
+    def ld_value(self, key: str) -> Any:
+        article = self.ld.article
+        return resolve(article.get(key), self.ld.by_id) if article else None
+
+
+def extract_metadata(
+    doc: Document, *, selectors: Mapping[str, Sequence[str]] | None = None
+) -> Metadata:
+    """The article's metadata, from JSON-LD, OpenGraph, meta tags and the visible page.
+    `selectors` (from a site rule) maps a field to selectors tried before the generic logic."""
+    page = _Page(tree=doc.tree, url=doc.url, meta=_read_meta(doc.tree), ld=read_linked_data(doc.tree))
+    found = _from_selectors(page, selectors or {})
+    site_name = _single(found, "site_name") or _site_name(page)
+    return Metadata(
+        title=_single(found, "title", _fold) or _title(page, site_name),
+        authors=_authors(found.get("authors"), page, site_name),
+        date=_single(found, "date", parse_date) or _date(page),
+        date_modified=_single(found, "date_modified", parse_date) or _date_modified(page),
+        site_name=site_name,
+        description=_single(found, "description", _fold) or _description(page),
+        language=_single(found, "language", _language) or _language_of(page),
+        tags=_dedupe(_split_tags(found["tags"])) if found.get("tags") else _tags(page),
+        image=_single(found, "image", page_url(page)) or _image(page),
+        canonical_url=_single(found, "canonical_url", page_url(page)) or _canonical(page),
+    )
+
+
+def _read_meta(tree: LexborHTMLParser) -> dict[str, tuple[str, ...]]:
+    collected: dict[str, list[str]] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        content = (attrs.get("content") or "").strip()
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = attrs.get(attr)
+            if key:
+                for part in key.lower().split():
+                    collected.setdefault(part, []).append(content)
+    return {key: tuple(values) for key, values in collected.items()}
+
+
+# --- site-rule selectors -------------------------------------------------------------------
+
+
+def _from_selectors(
+    page: _Page, selectors: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, options in selectors.items():
+        if name not in FIELDS:
+            raise ValueError(f"unknown metadata field {name!r} in selectors")
+        for option in options:
+            values = _select(page.tree, parse_field_selector(option))
+            if values:
+                found[name] = values
+                break
+    return found
+
+
+def _select(tree: LexborHTMLParser, selector: FieldSelector) -> list[str]:
+    values = (
+        node.attributes.get(selector.attr) if selector.attr else _text(node)
+        for node in tree.css(selector.css)
+    )
+    return [" ".join(value.split()) for value in values if value and value.strip()]
+
+
+def _single(
+    found: Mapping[str, list[str]], name: str, normalise: Callable[[str], str | None] | None = None
+) -> str | None:
+    for value in found.get(name, ()):
+        result = normalise(value) if normalise else value
+        if result:
+            return result
+    return None
+
+
+def page_url(page: _Page) -> Callable[[str], str | None]:
+    """A normaliser making URLs absolute against the page's address."""
+    return lambda value: _absolute(value, page.url)
+
+
+# --- title ---------------------------------------------------------------------------------
+
+
+def _title(page: _Page, site_name: str | None) -> str | None:
+    h1 = _h1(page.tree)
+    candidates = [
+        *strings(page.ld_value("headline")),
+        *page.meta_values(_TITLE_KEYS[:2]),
+        *page.meta_values(_TITLE_KEYS[2:]),
+        *(_text(node) for node in page.tree.css("head title")[:1]),
+    ]
+    for raw in candidates:
+        title = _fold(raw)
+        if title:
+            return clean_title(title, site_names=_site_names(page, site_name), h1=h1)
+    return h1
+
+
+def clean_title(title: str, *, site_names: Sequence[str], h1: str | None) -> str:
+    """The title without a site-name prefix or suffix. A part is cut only when it matches
+    the site name or domain, or when the heading equals what remains."""
+    if h1 and _key(h1) == _key(title):
+        return title
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1:
+        kept = _strip_site_parts(title, parts, site_names=site_names, h1=h1)
+        if kept:
+            return kept
+    prefix = _SITE_PREFIX.match(title)
+    if prefix and _is_site(prefix["site"], site_names):
+        return prefix["rest"]
+    return title
+
+
+def _strip_site_parts(
+    title: str, parts: list[str], *, site_names: Sequence[str], h1: str | None
+) -> str | None:
+    seps = _TITLE_SEPARATORS.findall(title)
+    if h1:
+        for index in range(len(parts)):
+            for end in range(len(parts), index, -1):
+                if _key(_join(parts[index:end], seps[index : end - 1])) == _key(h1):
+                    return _join(parts[index:end], seps[index : end - 1])
+    start, end = 0, len(parts)
+    while end - start > 1 and _is_site(parts[end - 1], site_names):
+        end -= 1
+    while end - start > 1 and _is_site(parts[start], site_names):
+        start += 1
+    if (start, end) == (0, len(parts)):
+        return None
+    return _join(parts[start:end], seps[start : end - 1])
+
+
+def _join(parts: list[str], seps: list[str]) -> str:
+    out = parts[0]
+    for sep, part in zip(seps, parts[1:], strict=False):
+        out += sep + part
+    return out
+
+
+def _is_site(part: str, site_names: Sequence[str]) -> bool:
+    key = _compact(part)
+    if not key:
+        return False
+    return any(key == name or (len(key) >= 4 and key in name) for name in site_names)
+
+
+def _site_names(page: _Page, site_name: str | None) -> list[str]:
+    names = [site_name or "", *page.ld.site_names, *page.meta_values(_SITE_KEYS)]
+    host = urlsplit(page.url or "").hostname or ""
+    labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
+    if labels:
+        names.append(".".join(labels))
+        names.extend(label for label in labels[:-1] if len(label) > 3)
+    compacted = (_compact(name) for name in names)
+    return [name for name in dict.fromkeys(compacted) if name]
+
+
+def _compact(text: str) -> str:
+    words = _WORD.findall(text.casefold())
+    if words and words[0] == "the":
+        words = words[1:]
+    return "".join(words)
+
+
+def _h1(tree: LexborHTMLParser) -> str | None:
+    for css in ("article h1", "main h1", "h1"):
+        node = tree.css_first(css)
+        if node is not None:
+            text = _fold(_text(node))
+            if text:
+                return text
+    return None
+
+
+# --- authors -------------------------------------------------------------------------------
+
+
+def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) -> tuple[str, ...]:
+    unwanted = [site_name or "", *page.ld.site_names]
+    if from_rule:
+        return clean_authors(from_rule, site_names=unwanted)
+    for values in _author_sources(page):
+        names = clean_authors(values, site_names=unwanted)
+        if names:
+            return names
+    return ()
+
+
+def _author_sources(page: _Page) -> Iterable[list[str]]:
+    yield _ld_people(page.ld_value("author")) + _ld_people(page.ld_value("creator"))
+    yield [v for v in page.meta_values(_AUTHOR_KEYS) if not _is_url(v)]
+    for css in _BYLINE_SELECTORS:
+        nodes = page.tree.css(css)
+        texts = [_text(node) for node in nodes[:4]]
+        yield [text for text in texts if len(text) <= _MAX_BYLINE]
+
+
+def _ld_people(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower():
+            names.extend(strings(item.get("name")))  # an agency as author; the site is dropped later
+        else:
+            names.extend(s for s in strings(item) if not _is_url(s))
+    return names
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://", "//", "www.")) or (
+        "/" in value and " " not in value.strip()
+    )
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def _date(page: _Page) -> str | None:
+    ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
+    return _first_date(
+        [*strings(ld), *page.meta_values(_DATE_KEYS), *_time_values(page.tree)]
+    )
+
+
+def _date_modified(page: _Page) -> str | None:
+    ld = page.ld_value("dateModified")
+    modified = page.tree.css_first("[itemprop=dateModified]")
+    extra = [modified.attributes.get("datetime") or modified.attributes.get("content") or ""] if (
+        modified is not None
+    ) else []
+    return _first_date([*strings(ld), *page.meta_values(_MODIFIED_KEYS), *extra])
+
+
+def _time_values(tree: LexborHTMLParser) -> Iterable[str]:
+    for css in _TIME_SELECTORS:
+        node = tree.css_first(css)
+        if node is not None:
+            attrs = node.attributes
+            yield attrs.get("datetime") or attrs.get("content") or _text(node)
+
+
+def _first_date(values: Iterable[str]) -> str | None:
+    for value in values:
+        parsed = parse_date(value)
+        if parsed:
+            return parsed
+    return None
+
+
+# --- the other fields ----------------------------------------------------------------------
+
+
+def _site_name(page: _Page) -> str | None:
+    for value in [*page.meta_values(_SITE_KEYS[:1]), *page.ld.site_names,
+                  *page.meta_values(_SITE_KEYS[1:])]:
+        name = _fold(value)
+        if name:
+            return name
+    return None
+
+
+def _description(page: _Page) -> str | None:
+    values = [*page.meta_values(_DESCRIPTION_KEYS[:2]), *strings(page.ld_value("description")),
+              *page.meta_values(_DESCRIPTION_KEYS[2:])]
+    return next((text for text in map(_fold, values) if text), None)
+
+
+def _language_of(page: _Page) -> str | None:
+    root = page.tree.css_first("html")
+    lang = root.attributes.get("lang") or root.attributes.get("xml:lang") if root else None
+    values = [lang or "", *page.meta_values(_LANGUAGE_KEYS), *strings(page.ld_value("inLanguage"))]
+    return next((code for code in map(_language, values) if code), None)
+
+
+def _language(value: str) -> str | None:
+    match = _LANG.match(value.strip())
+    return match[0].lower() if match else None
+
+
+def _tags(page: _Page) -> tuple[str, ...]:
+    values = [*page.meta_values(_TAG_KEYS[:1]), *strings(page.ld_value("keywords")),
+              *page.meta_values(_TAG_KEYS[1:])]
+    tags = _dedupe(_split_tags(values))
+    return tags or _dedupe(_split_tags(page.meta_values(("article:section",))))
+
+
+def _split_tags(values: Iterable[str]) -> list[str]:
+    return [
+        tag for value in values for part in re.split(r"[,;]", value) if (tag := _fold(part))
+    ]
+
+
+def _image(page: _Page) -> str | None:
+    values = [*page.meta_values(_IMAGE_KEYS[:2]), *strings(page.ld_value("image"),
+              keys=("url", "contentUrl", "@id")), *page.meta_values(_IMAGE_KEYS[2:])]
+    link = page.tree.css_first("link[rel=image_src][href]")
+    if link is not None:
+        values.append(link.attributes.get("href") or "")
+    return next((url for url in (_absolute(v, page.url) for v in values) if url), None)
+
+
+def _canonical(page: _Page) -> str | None:
+    link = page.tree.css_first("link[rel=canonical][href]")
+    values = [link.attributes.get("href") or ""] if link is not None else []
+    values += [*page.meta_values(("og:url",)), *strings(page.ld_value("url"))]
+    return next((url for url in (_absolute(v, page.url) for v in values) if url), None)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _text(node: LexborNode) -> str:
+    return node.text(deep=True, separator=" ", strip=True) or ""
+
+
+def _fold(value: str | None) -> str | None:
+    """Whitespace folded and entities decoded (pages double-escape them in attributes)."""
+    if not value:
+        return None
+    text = html.unescape(value) if "&" in value else value
+    folded = " ".join(text.split())
+    return folded or None
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _absolute(value: str | None, base: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value or value.startswith(("data:", "javascript:")):
+        return None
+    return urljoin(base, value) if base else value
+
+
+def _dedupe(values: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(value.casefold(), value)
+    return tuple(seen.values())

@@ -1,0 +1,125 @@
+"""Author-name cleaning: from raw bylines and metadata values to a tuple of person names.
+
+"By Jane Doe and John Roe | Staff Writer" -> ("Jane Doe", "John Roe"). URLs, e-mail addresses,
+@handles, dates, job titles and the site's own name are never returned as names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+
+_LEAD = (
+    r"^(?:(?:written|posted|published|reported|story|words|photos?|interview|"
+    r"geschrieben|verfasst|ein\s+(?:beitrag|kommentar|artikel)|écrit|escrito|scritto)\s+)?"
+)
+_PREFIX = re.compile(
+    _LEAD + r"(?:by|from|von|par|por|door|przez|tekst|text|texte|"
+    r"auteur|autor|autore|author|authors|autoren|auteurs|autores|reporting\s+by)"
+    r"(?:\s*[:\-–—]\s*|\s+)",
+    re.IGNORECASE,
+)
+# Particles that are also parts of surnames ("Di Maio", "Da Silva"): only lower-case ones
+# ("di Mario Rossi") are taken for the byline preposition.
+_LOWER_PREFIX = re.compile(r"^(?:di|de|da|del|dal|av|af|od)\s+(?=\S)")
+_SEPARATORS = re.compile(
+    r"\s*(?:,|;|/|\||&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\ben\b|\boch\b|\bi\b|"
+    r"\bsowie\b|\bmit\b|\bwith\b|\bou\b)\s*",
+    re.IGNORECASE,
+)
+_ROLE_TAIL = re.compile(
+    r"\s*(?:[-–—|,(]\s*)(?:[\w.' ]*\b(?:reporter|correspondent|writer|editor|columnist|"
+    r"contributor|journalist|producer|analyst|staff|redakteur(?:in)?|redaktion|"
+    r"korrespondent(?:in)?|journaliste|rédact(?:eur|rice)|periodista|redactor(?:a)?|"
+    r"giornalista|chef|chief|senior|photographer|fotograf(?:in)?|bureau|desk)\b.*)$",
+    re.IGNORECASE,
+)
+_ROLE_WORDS = frozenset(
+    "reporter correspondent writer editor columnist contributor journalist producer analyst "
+    "staff redakteur redakteurin redaktion journaliste periodista giornalista photographer "
+    "fotograf fotografin updated aktualisiert mis à jour actualizado published veröffentlicht "
+    "publié publicado posted comments comment share follow twitter facebook email e-mail "
+    "admin administrator anonymous unknown none null guest the".split()
+)
+_NOISE = (
+    re.compile(r"\S+@\S+\.\w+"),  # e-mail addresses
+    re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE),  # URLs
+    re.compile(r"(?<!\w)@\w+"),  # @handles
+    re.compile(r"\b(?:updated|aktualisiert|published|posted|veröffentlicht|publié|mis à jour|"
+               r"actualizado|publicado|am|le|on|el)\b\s*[:\-]?\s*(?=\d|\w+\s+\d).*$",
+               re.IGNORECASE),
+    re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.*$"),  # numeric dates and whatever follows
+    re.compile(r"\b\d{1,2}:\d{2}\b.*$"),  # times and whatever follows
+    re.compile(r"\(\s*\)|\[\s*\]"),
+)
+_DATE_WORDS = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|january|february|march|april|june|"
+    r"july|august|september|october|november|december|januar|februar|märz|mai|juni|juli|"
+    r"oktober|dezember)\w*\.?\s+\d{1,2}\b.*$|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|"
+    r"aug|sep|oct|okt|nov|dec|dez|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|"
+    r"février|avril|juin|juillet|août|septembre|octobre|novembre|décembre)\w*.*$",
+    re.IGNORECASE,
+)
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_MAX_WORDS = 6
+_MAX_LEN = 80
+
+
+def clean_authors(values: Iterable[str], *, site_names: Collection[str] = ()) -> tuple[str, ...]:
+    """Person names from raw author strings, split, cleaned, de-duplicated in order."""
+    unwanted = {_key(name) for name in site_names if name}
+    seen: set[str] = set()
+    names: list[str] = []
+    for value in values:
+        for name in split_names(value):
+            key = _key(name)
+            if key in seen or key in unwanted:
+                continue
+            seen.add(key)
+            names.append(name)
+    return tuple(names)
+
+
+def split_names(value: str) -> list[str]:
+    """The names in one raw byline string, cleaned; empty when it holds none."""
+    text = " ".join(value.split())
+    if not text or _looks_like_url(text):
+        return []
+    for pattern in _NOISE:
+        text = pattern.sub(" ", text)
+    text = _DATE_WORDS.sub(" ", text)
+    text = _strip_prefix(text.strip(" :-–—|,·•"))
+    text = _ROLE_TAIL.sub("", text)
+    names: list[str] = []
+    for part in _SEPARATORS.split(text):
+        name = clean_name(part)
+        if name:
+            names.append(name)
+    return names
+
+
+def clean_name(part: str) -> str | None:
+    """One candidate name tidied, or None when it is not a plausible name."""
+    name = _strip_prefix(part.strip(" :-–—|,·•()[]\"'")).strip(" :-–—|,·•()[]\"'")
+    name = _ROLE_TAIL.sub("", name).strip(" ,-–—|")
+    if not name or not _HAS_LETTER.search(name) or len(name) > _MAX_LEN:
+        return None
+    words = name.split()
+    if len(words) > _MAX_WORDS or name.casefold() in _ROLE_WORDS:
+        return None
+    if all(word.casefold().strip(".") in _ROLE_WORDS for word in words):
+        return None
+    return name
+
+
+def _strip_prefix(text: str) -> str:
+    stripped = _PREFIX.sub("", text)
+    return _LOWER_PREFIX.sub("", stripped)
+
+
+def _looks_like_url(text: str) -> bool:
+    return text.startswith(("http://", "https://", "//", "www.", "/")) and " " not in text
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
