@@ -1,21 +1,213 @@
-"""Parse stage: bytes decoded by their declared charset, then parsed once with Lexbor."""
+"""Parse stage: bytes decoded by their declared charset, then parsed once with Lexbor.
+
+Charset order follows browsers (WHATWG "encoding sniffing"): BOM, transport charset,
+<meta> prescan, then detection. A declared charset that Python does not know, or that
+fails a strict decode (the server or page lies), falls through to the next source.
+"""
 
 from __future__ import annotations
 
+import codecs
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import charset_normalizer
+from charset_normalizer.utils import is_multi_byte_encoding
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.errors import DecodeError
 from scraper.model import Document, RawPage
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# WHATWG Encoding labels where Python's codec of the same name decodes differently
+# (or does not exist): (Python codec, space-separated labels).
+_LABEL_GROUPS: tuple[tuple[str, str], ...] = (
+    (
+        "cp1252",
+        "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100 iso8859-1 "
+        "iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 us-ascii windows-1252 x-cp1252 latin-1 "
+        "iso_8859_1 iso8859_1",
+    ),
+    (
+        "cp1254",
+        "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9 "
+        "iso_8859-9:1989 l5 latin5 windows-1254 x-cp1254",
+    ),
+    ("cp874", "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874"),
+    (
+        "gb18030",
+        "chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 gbk iso-ir-58 x-gbk gb18030",
+    ),
+    ("big5hkscs", "big5 big5-hkscs cn-big5 csbig5 x-x-big5"),
+    ("cp932", "csshiftjis ms932 ms_kanji shift-jis shift_jis sjis windows-31j x-sjis"),
+    (
+        "cp949",
+        "cseuckr csksc56011987 euc-kr iso-ir-149 korean ks_c_5601-1987 ks_c_5601-1989 "
+        "ksc5601 ksc_5601 windows-949",
+    ),
+    ("euc_jp", "cseucpkdfmtjapanese euc-jp x-euc-jp"),
+    ("iso2022_jp", "csiso2022jp iso-2022-jp"),
+    ("utf-8", "unicode-1-1-utf-8 unicode11utf8 unicode20utf8 utf-8 utf8 x-unicode20utf8"),
+    ("utf-16-le", "csunicode iso-10646-ucs-2 ucs-2 unicode unicodefeff utf-16 utf-16le"),
+    ("utf-16-be", "unicodefffe utf-16be"),
+    ("koi8_r", "cskoi8r koi koi8 koi8-r koi8_r"),
+    ("koi8_u", "koi8-ru koi8-u"),
+    ("mac_roman", "csmacintosh mac macintosh x-mac-roman"),
+    ("mac_cyrillic", "x-mac-cyrillic x-mac-ukrainian"),
+    ("cp866", "866 cp866 csibm866 ibm866"),
+    ("iso8859_8", "csiso88598i iso-8859-8-i logical"),
+)
+_WHATWG_LABELS: Mapping[str, str] = MappingProxyType(
+    {label: codec for codec, labels in _LABEL_GROUPS for label in labels.split()}
+)
+
+# Labels WHATWG maps to its "replacement" decoder, and codecs no browser would use.
+_REFUSED = frozenset(
+    (
+        "csiso2022kr", "hz-gb-2312", "iso-2022-cn", "iso-2022-cn-ext", "iso-2022-kr",
+        "replacement", "x-user-defined", "utf-7", "utf7", "utf_7", "unicode-1-1-utf-7",
+    )
+)  # fmt: skip
+
+_MULTI_BYTE = frozenset(
+    ("utf-8", "utf-16-le", "utf-16-be", "gb18030", "big5hkscs", "cp932", "cp949", "euc_jp")
+)
+_UTF16 = frozenset(("utf-16-le", "utf-16-be"))
+
+_PRESCAN_BYTES = 4096
+_WESTERN_MARGIN = 0.1  # chaos (0-1) windows-1252 may exceed the best guess by
+_SNIFF_BYTES = 8192
+_META_CHARSET = re.compile(
+    rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:\-]+)", re.IGNORECASE
+)
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_HTML_START = re.compile(
+    rb"\s*<(?:!doctype\s+html|!--|html|head|body|meta|title|link|script|style|base|div|p|"
+    rb"span|a|h[1-6]|article|section|header|footer|nav|main|table|ul|ol|form|iframe|img|br|"
+    rb"noscript)(?=[\s>/])",
+    re.IGNORECASE,
+)
+_HTML_ANYWHERE = re.compile(rb"<(?:!doctype\s+html|html|head|body)(?=[\s>])", re.IGNORECASE)
 
 
 def looks_like_html(data: bytes) -> bool:
     """Whether bytes read from stdin are an HTML page rather than a text dump."""
-    raise NotImplementedError
+    head = _strip_bom(data[:1024])
+    if _HTML_START.match(head):
+        return True
+    return _HTML_ANYWHERE.search(head) is not None
+
+
+def _strip_bom(head: bytes) -> bytes:
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            text = head[len(bom) :].decode(codec, errors="ignore")
+            return text.encode("utf-8", errors="ignore")
+    return head
 
 
 def decode(raw: RawPage, *, source_name: str | None) -> str:
-    """Decode the page's bytes: header charset, BOM, <meta charset>, then detection.
+    """Decode the page's bytes: BOM, header charset, <meta charset>, then detection.
     Raises DecodeError for empty or binary input."""
-    raise NotImplementedError
+    data = raw.content
+    if not data:
+        raise DecodeError("empty input", source=source_name)
+    for bom, bom_codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(bom_codec, errors="replace")
+    declared = [_codec_for(raw.charset, from_meta=False)]
+    if raw.kind == "html":
+        declared.append(_codec_for(_meta_charset(data), from_meta=True))
+    if not any(codec in _UTF16 for codec in declared):
+        _refuse_binary(data, source_name=source_name)
+    for codec in declared:
+        text = _strict_decode(data, codec)
+        if text is not None:
+            return text
+    return _undeclared_decode(data)
+
+
+def _codec_for(label: str | None, *, from_meta: bool) -> str | None:
+    """The Python codec for a charset label, or None when it is unknown or refused."""
+    if not label:
+        return None
+    name = label.strip().strip("\"'").strip().lower()
+    if name in _REFUSED:
+        return None
+    codec = _WHATWG_LABELS.get(name)
+    if codec is None:
+        try:
+            info = codecs.lookup(name)
+        except LookupError:
+            return None
+        codec = info.name
+        if not getattr(info, "_is_text_encoding", True) or codec in _REFUSED:
+            return None
+    if from_meta and codec in _UTF16:
+        return "utf-8"  # a page that can be read as ASCII to find its meta is not UTF-16
+    return codec
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data, 0, _PRESCAN_BYTES)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _refuse_binary(data: bytes, *, source_name: str | None) -> None:
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head:
+        raise DecodeError("binary content (NUL bytes), not text", source=source_name)
+    if len(_CONTROL_BYTES.findall(head)) * 20 > len(head):
+        raise DecodeError("binary content (mostly control bytes), not text", source=source_name)
+
+
+def _strict_decode(data: bytes, codec: str | None) -> str | None:
+    """The text in `codec`, or None if the bytes are not valid in it. A single-byte
+    declaration on a body that is valid UTF-8 with non-ASCII bytes is a lie: the
+    chance of legacy text forming valid UTF-8 sequences is negligible."""
+    if codec is None:
+        return None
+    if codec not in _MULTI_BYTE and not data.isascii():
+        utf8 = _strict_decode(data, "utf-8")
+        if utf8 is not None:
+            return utf8
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _undeclared_decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _detect(data) or data.decode("utf-8", errors="replace")
+
+
+def _detect(data: bytes) -> str | None:
+    """charset-normalizer's guess, but windows-1252 (the browsers' fallback) when it
+    reads about as cleanly: on short Western pages the detector often picks a Baltic
+    or Central European code page that garbles è, ą, ė."""
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None
+    if best.encoding != "cp1252" and not is_multi_byte_encoding(best.encoding):
+        western = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
+        if western is not None and western.chaos <= best.chaos + _WESTERN_MARGIN:
+            return str(western)
+    return str(best)
 
 
 def parse(raw: RawPage, *, url: str | None, source_name: str | None) -> Document:
     """Decode and parse an HTML page."""
-    raise NotImplementedError
+    html = decode(raw, source_name=source_name)
+    if not html.strip():
+        raise DecodeError("page is empty (only whitespace)", source=source_name)
+    return Document(tree=LexborHTMLParser(html), html=html, url=url)
