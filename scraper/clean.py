@@ -2,9 +2,106 @@
 
 from __future__ import annotations
 
-from scraper.model import Body
+import re
+import unicodedata
+
+from scraper.model import Block, Body
+
+# Zero-width and invisible format characters, removed outright.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+# Any run of whitespace (NBSP, thin spaces, tabs, newlines...) within a block.
+_SPACE = re.compile(r"\s+")
+_SPACE_IN_LINE = re.compile(r"[^\S\n]+")
+
+# Short lines that are interface, not prose (compared casefolded, without punctuation).
+UI_LINES = frozenset(
+    {
+        "share", "share this", "share this article", "share on facebook", "share on twitter",
+        "share on x", "tweet", "email", "e-mail", "print", "copy link", "link copied",
+        "read more", "read more:", "more", "show more", "load more", "see more",
+        "continue reading", "advertisement", "advertising", "sponsored", "sponsored content",
+        "subscribe", "subscribe now", "sign in", "sign up", "log in", "login", "register",
+        "comments", "comment", "leave a comment", "reply", "skip to content",
+        "skip to main content", "back to top", "top", "menu", "close", "open", "search",
+        "follow us", "related", "related articles", "related stories", "recommended",
+        "you may also like", "trending", "newsletter", "cookie settings", "accept",
+        "accept all", "anzeige", "werbung", "teilen", "artikel teilen", "drucken",
+        "mehr lesen", "weiterlesen", "mehr zum thema", "zum thema", "kommentare",
+        "anmelden", "abonnieren", "jetzt abonnieren", "schließen", "publicité", "partager",
+        "lire aussi", "lire la suite", "à lire aussi", "s'abonner", "commentaires",
+        "pubblicità", "condividi", "leggi anche", "publicidad", "compartir", "leer más",
+        "reclame", "advertentie", "delen", "lees ook", "lees meer", "reklama", "udostępnij",
+        "czytaj także", "czytaj więcej", "sdílet", "reklame", "del", "dela", "annons",
+        "mainos", "jaa", "广告", "分享", "広告", "シェア", "광고", "공유", "реклама",
+        "поделиться", "читайте также", "إعلان", "مشاركة",
+    }
+)  # fmt: skip
+_UI_MAX = 40
+_PUNCT = re.compile(r"[\W_]+$|^[\W_]+")
+# "26 minutes ago", "vor 3 Stunden", "il y a 2 heures"
+_RELATIVE_TIME = re.compile(
+    r"^(?:updated\s+|aktualisiert\s+)?(?:(?:vor|il y a|hace)\s+)?(?:\d+|an?|one|einer?)\s+"
+    r"(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?|sekunden|"
+    r"minuten|stunden?|tage?n?|wochen?|monate?n?|jahre?n?|secondes?|heures?|jours?|"
+    r"semaines?|mois|ans?|segundos?|minutos?|horas?|días?)(?:\s+ago)?\.?$",
+    re.IGNORECASE,
+)
+# "Photo: Jane Doe / AFP", "Foto: dpa", "Bild: Keystone", "(Photo: Reuters)"
+_CREDIT = re.compile(
+    r"^\(?(?:photo|photos|image|picture|foto|fotos|bild|bilder|quelle|credit|"
+    r"crédit photo|illustration|video)\s*:\s*[^.!?]{0,80}\)?$",
+    re.IGNORECASE,
+)
+_CREDIT_MAX = 100
+
+
+def normalize_space(text: str) -> str:
+    """Whitespace folded to single spaces, invisible characters removed, ends stripped."""
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def _normalize_code(text: str) -> str:
+    """Code keeps its lines; only invisible characters and trailing blanks go."""
+    lines = (_INVISIBLE.sub("", line).replace("\u00a0", " ").rstrip() for line in text.split("\n"))
+    return "\n".join(lines).strip("\n")
+
+
+def is_ui_line(text: str) -> bool:
+    """A short line that is interface text ("Share", "Anzeige"), not prose."""
+    if len(text) > _UI_MAX:
+        return False
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold()).strip() in UI_LINES
+
+
+def is_noise_line(text: str) -> bool:
+    """A line that is not article prose: UI text, a relative timestamp, a photo credit."""
+    return (
+        is_ui_line(text)
+        or _RELATIVE_TIME.match(text) is not None
+        or (len(text) <= _CREDIT_MAX and _CREDIT.match(text) is not None)
+    )
+
+
+def _clean_block(block: Block) -> Block | None:
+    if block.kind == "code":
+        text = _normalize_code(block.text)
+        if not text.strip():
+            return None
+    else:
+        text = normalize_space(block.text)
+        if not text or is_noise_line(text):
+            return None
+    return block if text == block.text else Block(kind=block.kind, text=text, level=block.level)
 
 
 def clean_body(body: Body) -> Body:
     """A cleaned copy of body. Idempotent; never raises."""
-    raise NotImplementedError
+    seen: set[str] = set()
+    blocks: list[Block] = []
+    for block in body.blocks:
+        cleaned = _clean_block(block)
+        if cleaned is None or cleaned.text in seen:
+            continue
+        seen.add(cleaned.text)
+        blocks.append(cleaned)
+    return Body(tuple(blocks))

@@ -1,0 +1,86 @@
+"""Boilerplate removal for the extractor: one selector for tags, one for classes/ids.
+
+Everything here mutates a clone of the page, never `Document.tree`. Matches are detached
+with `remove()` (not destroyed), so nested matches stay safe to touch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# Elements that never hold article prose.
+TAG_SELECTOR = ", ".join(
+    (
+        "script, style, noscript, template, iframe, svg, canvas, button, select, input",
+        "textarea, nav, footer, aside, menu, dialog, figcaption, link, object, embed",
+        "[hidden], [aria-hidden=true], [style*='display:none'], [style*='display: none']",
+        "[style*='visibility:hidden'], [style*='visibility: hidden']",
+        "[role=navigation], [role=complementary], [role=dialog], [role=alertdialog]",
+        "[role=contentinfo], [role=menu], [role=menubar], [role=search], [role=toolbar]",
+    )
+)
+
+# Elements that are chrome unless they hold the text: checked before removal.
+GUARDED_TAG_SELECTOR = "form, header, [role=banner]"
+
+_SUBSTRINGS = (
+    "cookie", "consent", "gdpr", "newsletter", "subscribe", "signup", "sign-up", "paywall",
+    "regwall", "share", "social", "sharing", "related", "recommend", "more-stories",
+    "morestories", "read-more", "readmore", "teaser", "comment", "disqus", "breadcrumb",
+    "sidebar", "widget", "advert", "-ad-", "_ad_", "adslot", "ad-slot", "ad-container",
+    "adcontainer", "sponsor", "promo", "byline", "author-box", "authorbox", "author-bio",
+    "author-info", "bio-box", "caption", "credit", "copyright", "tags", "keywords",
+    "toolbar", "outbrain", "taboola", "popup", "modal", "skip-link", "visually-hidden",
+    "sr-only", "screen-reader", "print-only", "banner", "masthead", "pagination",
+)  # fmt: skip
+_WORDS = ("ad", "ads", "bio", "print", "tag", "meta", "hidden", "hide", "nav", "menu")
+_PREFIXES = ("ad-", "ad_", "ads-", "ads_")
+
+BOILER_SELECTOR = ", ".join(
+    [f"[{a}*={s} i]" for s in _SUBSTRINGS for a in ("class", "id")]
+    + [f"[{a}~={w} i]" for w in _WORDS for a in ("class", "id")]
+    + [f"[{a}^={p} i]" for p in _PREFIXES for a in ("class", "id")]
+)
+
+# Removing these by a class match would empty the page.
+PROTECTED_TAGS = frozenset({"html", "body", "main", "article", "head"})
+# Share of the page's text a class-matched element may hold and still be removed.
+MAX_SHARE = 0.4
+# A header (or form) with a paragraph this long is kept.
+LONG_PARAGRAPH = 150
+
+
+def remove_all(tree: LexborHTMLParser, selectors: Sequence[str]) -> None:
+    """Detach every match of the given selectors (site-rule `remove` lists)."""
+    if selectors:
+        for node in tree.css(", ".join(selectors)):
+            node.remove()
+
+
+def remove_boilerplate(tree: LexborHTMLParser) -> None:
+    """Detach chrome: scripts, navigation, hidden parts, and boilerplate classes."""
+    for node in tree.css(TAG_SELECTOR):
+        node.remove()
+    for node in tree.css(GUARDED_TAG_SELECTOR):
+        if not _holds_prose(node):
+            node.remove()
+
+
+def _holds_prose(node: LexborNode) -> bool:
+    return node.tag in PROTECTED_TAGS or any(
+        len(p.text(strip=True)) >= LONG_PARAGRAPH for p in node.css("p")
+    )
+
+
+def _text_len(node: LexborNode | None) -> int:
+    return len(node.text(strip=True)) if node is not None else 0
+
+
+def remove_boilerplate_in(node: LexborNode) -> None:
+    """Detach boilerplate classes inside a chosen container (never the container)."""
+    total = _text_len(node)
+    for match in node.css(BOILER_SELECTOR):
+        if match.tag not in PROTECTED_TAGS and _text_len(match) <= MAX_SHARE * total:
+            match.remove()

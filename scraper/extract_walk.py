@@ -1,0 +1,128 @@
+"""Block walking: turn the chosen container(s) into ordered Blocks, in one pass.
+
+Only block-level elements are recursed into in Python; inline runs are read with
+selectolax's C-level `text()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from scraper.clean import is_ui_line, normalize_space
+from scraper.model import Block, BlockKind, Body
+
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+LISTS = frozenset({"ul", "ol", "dl"})
+LIST_ITEMS = frozenset({"li", "dt", "dd"})
+CONTAINERS = frozenset(
+    {
+        "div", "section", "article", "main", "header", "body", "center", "details",
+        "figure", "hgroup", "address", "span", "font", "form", "picture", "tbody",
+    }
+)  # fmt: skip
+BLOCK_TAGS = frozenset(
+    {"p", "pre", "blockquote", "table", "hr", "br", "li", "dt", "dd"}
+    | set(HEADINGS)
+    | LISTS
+    | CONTAINERS - {"span", "font"}
+)
+SKIP = frozenset({"-comment", "summary", "img", "video", "audio", "source", "picture"})
+# A block whose text is more than this share link text is a teaser or menu.
+MAX_LINK_SHARE = 0.6
+
+
+@dataclass(slots=True)
+class _Walk:
+    """Mutable state of one walk (local to a call, never shared)."""
+
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    parts: list[str] = field(default_factory=list)
+    links: int = 0
+
+
+def blocks_from(nodes: Iterable[LexborNode], *, title: str = "") -> Body:
+    """The blocks of the given nodes, in order, with teasers, UI lines and repeats dropped.
+    `title`: an h1 whose text is this (or is inside it) is left out."""
+    walk = _Walk(title=normalize_space(title).casefold())
+    for node in nodes:
+        _element(walk, node, kind="paragraph", level=0)
+        _flush(walk, "paragraph", 0)
+    return Body(tuple(walk.blocks))
+
+
+def _children(walk: _Walk, node: LexborNode, *, kind: BlockKind, level: int) -> None:
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            walk.parts.append(child.text_content or "")
+        elif tag in BLOCK_TAGS or (tag in CONTAINERS and _has_block(child)):
+            _flush(walk, kind, level)
+            _element(walk, child, kind=kind, level=level)
+            _flush(walk, kind, level)
+        elif tag == "a":
+            text = child.text()
+            walk.parts.append(text)
+            walk.links += len(text.strip())
+        elif tag not in SKIP:
+            walk.parts.append(child.text())
+
+
+def _element(walk: _Walk, node: LexborNode, *, kind: BlockKind, level: int) -> None:
+    tag = node.tag or ""
+    if tag in HEADINGS:
+        _heading(walk, node, HEADINGS[tag])
+    elif tag == "pre":
+        _emit(walk, "code", node.text(), level=0, links=0, keep_lines=True)
+    elif tag == "table":
+        _table(walk, node)
+    elif tag in LISTS:
+        _children(walk, node, kind="list_item", level=level + 1)
+    elif tag in LIST_ITEMS:
+        _children(walk, node, kind="list_item", level=max(level, 1))
+    elif tag == "blockquote":
+        _children(walk, node, kind="quote", level=level)
+    elif tag == "br":
+        pass  # the caller flushed: a line break ends the run of inline text
+    else:
+        _children(walk, node, kind=kind, level=level)
+
+
+def _heading(walk: _Walk, node: LexborNode, level: int) -> None:
+    text = normalize_space(node.text())
+    if level == 1 and walk.title and (not text or text.casefold() in walk.title):
+        return
+    _emit(walk, "heading", text, level=level, links=0)
+
+
+def _table(walk: _Walk, node: LexborNode) -> None:
+    for row in node.css("tr"):
+        cells = [normalize_space(cell.text()) for cell in row.css("th, td")]
+        _emit(walk, "table_row", " | ".join(c for c in cells if c), level=0, links=0)
+
+
+def _has_block(node: LexborNode) -> bool:
+    return any(child.tag in BLOCK_TAGS for child in node.iter())
+
+
+def _flush(walk: _Walk, kind: BlockKind, level: int) -> None:
+    if walk.parts:
+        text, links = "".join(walk.parts), walk.links
+        walk.parts, walk.links = [], 0
+        _emit(walk, kind, text, level=level if kind == "list_item" else 0, links=links)
+
+
+def _emit(
+    walk: _Walk, kind: BlockKind, raw: str, *, level: int, links: int, keep_lines: bool = False
+) -> None:
+    text = raw.strip("\n") if keep_lines else normalize_space(raw)
+    if not text.strip() or text in walk.seen:
+        return
+    if links > MAX_LINK_SHARE * len(text) or (kind != "heading" and is_ui_line(text)):
+        return
+    walk.seen.add(text)
+    walk.blocks.append(Block(kind=kind, text=text, level=level))
