@@ -61,6 +61,13 @@ _TIME_SELECTORS = (
     "article time[datetime]", "header time[datetime]", "main time[datetime]",
     "time[datetime]",
 )
+# Visible dates, when nothing machine-readable is given: the elements sites name after dates.
+_VISIBLE_DATE_SELECTORS = (
+    "[class*=date]", "[class*=Date]", "[class*=datum]", "[class*=time]", "[class*=publish]",
+    "[id*=date]", "[class*=meta]", "[class*=byline]", "[class*=info]",
+)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?([01]\d)[/-]?([0-3]\d)(?:/|[^\d])")
+_MAX_DATE_TEXT = 120
 _BYLINE_SELECTORS = (
     "[itemprop=author] [itemprop=name]", "[itemprop=author]", "a[rel=author]",
     "[rel=author]", ".byline", ".author", "[class*=author] a",
@@ -209,11 +216,25 @@ def _title(page: _Page, site_name: str | None) -> str | None:
         *page.meta_values(_TITLE_KEYS[2:]),
         *(_text(node) for node in page.tree.css("head title")[:1]),
     ]
+    names = _site_names(page, site_name)
     for raw in candidates:
         title = _fold(raw)
         if title:
-            return clean_title(title, site_names=_site_names(page, site_name), h1=h1)
+            return choose_title(clean_title(title, site_names=names, h1=h1), h1, names)
     return h1
+
+
+def choose_title(title: str, h1: str | None, site_names: Sequence[str]) -> str:
+    """The declared title, or the page heading when the declared title is the site's name
+    or the heading is the title without decoration."""
+    if not h1 or _is_site(h1, site_names):
+        return title
+    head, declared = _key(h1), _key(title)
+    if head == declared:
+        return title
+    if _is_site(title, site_names) or (len(head.split()) >= 2 and head in declared):
+        return h1
+    return title
 
 
 def clean_title(title: str, *, site_names: Sequence[str], h1: str | None) -> str:
@@ -340,7 +361,20 @@ def _date(page: _Page) -> str | None:
     ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
     return _first_date(
         [*strings(ld), *page.meta_values(_DATE_KEYS), *_time_values(page.tree)]
-    )
+    ) or _url_date(page.url) or _first_date(_visible_dates(page.tree))
+
+
+def _url_date(url: str | None) -> str | None:
+    match = _URL_DATE.search(urlsplit(url).path + "/") if url else None
+    return parse_date("-".join(match.groups())) if match else None
+
+
+def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
+    for css in _VISIBLE_DATE_SELECTORS:
+        for node in tree.css(css)[:5]:
+            text = _text(node)
+            if text and len(text) <= _MAX_DATE_TEXT:
+                yield text
 
 
 def _date_modified(page: _Page) -> str | None:
