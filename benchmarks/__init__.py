@@ -1,0 +1,1 @@
+"""The benchmark harness: scrape against its peers on the development corpus."""
