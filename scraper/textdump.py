@@ -1,15 +1,152 @@
-"""Text dumps: plain text saved from a page, turned into blocks and metadata."""
+"""Text dumps: plain text saved from a page, turned into blocks and metadata.
+
+A dump reads: a title line, maybe a byline and a timestamp, the body (one
+paragraph per line), then cruft: the author line and bio, share and comment
+boxes, "Related Articles" and other articles' teasers. The generic pass keeps
+the lines between the title and the first end of the article (an end marker,
+or an author line once the body has begun) and drops known cruft lines; a site
+rule's text directives then remove what survives inside the paragraphs.
+"""
 
 from __future__ import annotations
 
-from scraper.model import Body, Metadata
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from scraper.model import Block, Body, Metadata
+from scraper.rules import Rule, apply_text_rule
+
+_END_MARKERS = re.compile(
+    r"^(?:related(?: articles| stories| posts| content| news)?|more from .{1,40}|"
+    r"recommended(?: for you| stories)?|you may also like|you might also like|"
+    r"read (?:more|next|also)|more stories|hashtags|tags|comments?(?: \(\d+\))?|"
+    r"no comments yet\W*|leave a comment|share this (?:article|story|post)|"
+    r"trending(?: now)?|most (?:read|popular))\W*$",
+    re.IGNORECASE,
+)
+_CRUFT = re.compile(
+    r"^(?:(?:\d+|an?|one) (?:second|minute|min|hour|hr|day|week|month|year)s? ago|"
+    r"just now|yesterday|updated|advertisement|ad|sponsored|share|share on \w+|"
+    r"subscribe(?: now)?|sign (?:in|up)|log ?in|register|print|email|facebook|twitter|x|"
+    r"linkedin|whatsapp|reddit|copy link|link copied|menu|search|home|skip to (?:main )?"
+    r"content|listen to (?:this )?(?:article|story)(?: \S+){0,3}|follow us(?: on \S+)?|"
+    r"(?:\d+ )?min(?:ute)? read|back to top|click here.{0,40})\W*$",
+    re.IGNORECASE,
+)
+_NAME_WORD = r"[A-Z][\w.'\u2019-]{0,30}"
+_AUTHOR = re.compile(
+    r"^(?:(?i:authors?):\s*(?P<listed>[^\n]{2,120}?)|(?i:by|written by)\s+"
+    rf"(?P<named>{_NAME_WORD}(?:,? (?:{_NAME_WORD}|and|&|d[aei]|van|von|der|la|le)){{0,8}}))\s*$"
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b)\s*")
+_PUBLISHED = re.compile(
+    r"\b(?:published|posted)(?: on)?:?\s+(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|"
+    r"\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
+)
+_DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d")
+_TITLE_MAX = 200
 
 
-def dump_body(text: str) -> Body:
-    """The article paragraphs of a text dump."""
-    raise NotImplementedError
+@dataclass(frozen=True, slots=True)
+class DumpResult:
+    """A cleaned text dump: its body, its metadata, and the rule applied (if any)."""
+
+    body: Body
+    metadata: Metadata
+    rule: str | None = None
 
 
-def dump_metadata(text: str, *, body: Body) -> Metadata:
-    """Title and authors found in a text dump."""
-    raise NotImplementedError
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where the parts of a dump are: the title line and the article's lines."""
+
+    title: str | None
+    lines: tuple[str, ...]
+
+
+def _normalise(line: str) -> str:
+    return " ".join(line.replace("\u00a0", " ").split())
+
+
+def _looks_like_title(line: str) -> bool:
+    return len(line) <= _TITLE_MAX and not line.endswith((".", ":", ";", ","))
+
+
+def _layout(text: str) -> _Layout:
+    lines = [_normalise(line) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    title = lines[0] if lines and _looks_like_title(lines[0]) else None
+    article: list[str] = []
+    has_body = False
+    for line in lines[1 if title else 0 :]:
+        if _END_MARKERS.match(line) or (has_body and _AUTHOR.match(line)):
+            break
+        article.append(line)
+        has_body = has_body or not (_CRUFT.match(line) or _AUTHOR.match(line))
+    return _Layout(title=title, lines=tuple(article))
+
+
+def _is_cruft(line: str) -> bool:
+    return bool(_CRUFT.match(line) or _AUTHOR.match(line))
+
+
+def dump_body(text: str, *, rule: Rule | None = None) -> Body:
+    """The article paragraphs of a text dump, one per line, cleaned by the rule if given."""
+    layout = _layout(text)
+    blocks = tuple(
+        Block(kind="paragraph", text=line) for line in layout.lines if not _is_cruft(line)
+    )
+    body = Body(blocks=blocks)
+    return apply_text_rule(rule, body) if rule is not None else body
+
+
+def _authors(lines: tuple[str, ...], all_lines: list[str]) -> tuple[str, ...]:
+    for line in (*lines, *all_lines):
+        match = _AUTHOR.match(line)
+        if match:
+            names = _NAME_SPLIT.split(match["listed"] or match["named"])
+            return tuple(name.strip() for name in names if name.strip())
+    return ()
+
+
+def _date(lines: tuple[str, ...]) -> str | None:
+    for line in lines:
+        match = _PUBLISHED.search(line)
+        if match is None:
+            continue
+        raw = match["date"].replace(".", "")
+        for fmt in _DATE_FORMATS:
+            try:
+                return datetime.strptime(raw, fmt).date().isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def _author_lines(text: str) -> list[str]:
+    """The lines up to the first end marker: where the article's own author line is."""
+    out: list[str] = []
+    for line in (_normalise(raw) for raw in text.splitlines()):
+        if _END_MARKERS.match(line):
+            break
+        out.append(line)
+    return out
+
+
+def dump_metadata(text: str, *, body: Body, rule: Rule | None = None) -> Metadata:
+    """Title, authors and published date found in a text dump (never in its teasers)."""
+    layout = _layout(text)
+    return Metadata(
+        title=layout.title,
+        authors=_authors(layout.lines, _author_lines(text)),
+        date=_date(layout.lines),
+    )
+
+
+def clean_dump(text: str, *, rule: Rule | None = None) -> DumpResult:
+    """The text-dump half of the pipeline, with the rule's directives applied."""
+    body = dump_body(text, rule=rule)
+    meta = dump_metadata(text, body=body, rule=rule)
+    return DumpResult(body=body, metadata=meta, rule=rule.name if rule else None)
