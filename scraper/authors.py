@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 
 _LEAD = (
     r"^(?:(?:written|posted|published|reported|story|words|photos?|interview|"
-    r"geschrieben|verfasst|ein\s+(?:beitrag|kommentar|artikel)|écrit|escrito|scritto)\s+)?"
+    r"geschrieben|verfasst|veröffentlicht|erstellt|publié|publicado|pubblicato|ein\s+(?:beitrag|kommentar|artikel)|écrit|escrito|scritto)\s+)?"
 )
 _PREFIX = re.compile(
     _LEAD + r"(?:by|from|von|par|por|door|przez|tekst|text|texte|"

@@ -66,11 +66,15 @@ _VISIBLE_DATE_SELECTORS = (
     "[class*=date]", "[class*=Date]", "[class*=datum]", "[class*=time]", "[class*=publish]",
     "[id*=date]", "[class*=meta]", "[class*=byline]", "[class*=info]",
 )
+_DATE_KEY = re.compile(r"date|publi|creat|issued")
+_NOT_PUBLISHED = re.compile(r"modif|updat|expir|valid|revis|review|birth|change|event|end|start")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?([01]\d)[/-]?([0-3]\d)(?:/|[^\d])")
 _MAX_DATE_TEXT = 120
 _BYLINE_SELECTORS = (
     "[itemprop=author] [itemprop=name]", "[itemprop=author]", "a[rel=author]",
-    "[rel=author]", ".byline", ".author", "[class*=author] a",
+    "[rel=author]", ".byline", ".author", "[class*=byline]", ".vcard .fn",
+    "[class*=author-name]", "[class*=author] a", "[class*=autor] a", "[class*=author]",
+    "[class*=autor]",
 )
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
@@ -359,9 +363,19 @@ def _is_url(value: str) -> bool:
 
 def _date(page: _Page) -> str | None:
     ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
-    return _first_date(
-        [*strings(ld), *page.meta_values(_DATE_KEYS), *_time_values(page.tree)]
-    ) or _url_date(page.url) or _first_date(_visible_dates(page.tree))
+    return (
+        _first_date([*strings(ld), *page.meta_values(_DATE_KEYS), *_other_date_meta(page),
+                     *_time_values(page.tree)])
+        or _url_date(page.url)
+        or _first_date(_visible_dates(page.tree))
+        or _first_date(page.meta_values(_TITLE_KEYS[:1]) + [_text(n) for n in page.tree.css("title")[:1]])
+    )
+
+
+def _other_date_meta(page: _Page) -> list[str]:
+    """Meta tags named after a publication date that no list foresaw (publication_date...)."""
+    keys = [key for key in page.meta if _DATE_KEY.search(key) and not _NOT_PUBLISHED.search(key)]
+    return page.meta_values(keys)
 
 
 def _url_date(url: str | None) -> str | None:
@@ -370,11 +384,10 @@ def _url_date(url: str | None) -> str | None:
 
 
 def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
-    for css in _VISIBLE_DATE_SELECTORS:
-        for node in tree.css(css)[:5]:
-            text = _text(node)
-            if text and len(text) <= _MAX_DATE_TEXT:
-                yield text
+    for node in tree.css(", ".join(_VISIBLE_DATE_SELECTORS))[:30]:
+        text = _text(node)
+        if text and len(text) <= _MAX_DATE_TEXT:
+            yield text
 
 
 def _date_modified(page: _Page) -> str | None:
