@@ -16,7 +16,7 @@ _LEAD = (
 _PREFIX = re.compile(
     _LEAD + r"(?:by|from|von|par|por|door|przez|tekst|text|texte|"
     r"auteur|autor|autore|author|authors|autoren|auteurs|autores|reporting\s+by)"
-    r"(?:\s*[:\-–—]\s*|\s+)",
+    r"(?:\s*[:\-\u2013\u2014]\s*|\s+)",
     re.IGNORECASE,
 )
 # Particles that are also parts of surnames ("Di Maio", "Da Silva"): only lower-case ones
@@ -28,26 +28,29 @@ _SEPARATORS = re.compile(
     re.IGNORECASE,
 )
 _ROLE_TAIL = re.compile(
-    r"\s*(?:[-–—|,(]\s*)(?:[\w.' ]*\b(?:reporter|correspondent|writer|editor|columnist|"
+    r"\s*(?:[-\u2013\u2014|,(]\s*)(?:[\w.' ]*\b(?:reporter|correspondent|writer|editor|columnist|"
     r"contributor|journalist|producer|analyst|staff|redakteur(?:in)?|redaktion|"
     r"korrespondent(?:in)?|journaliste|rédact(?:eur|rice)|periodista|redactor(?:a)?|"
     r"giornalista|chef|chief|senior|photographer|fotograf(?:in)?|bureau|desk)\b.*)$",
     re.IGNORECASE,
 )
-_ROLE_WORDS = frozenset(
+_ROLE_TEXT = (
     "reporter correspondent writer editor columnist contributor journalist producer analyst "
     "staff redakteur redakteurin redaktion journaliste periodista giornalista photographer "
     "fotograf fotografin updated aktualisiert mis à jour actualizado published veröffentlicht "
     "publié publicado posted comments comment share follow twitter facebook email e-mail "
-    "admin administrator anonymous unknown none null guest the".split()
+    "admin administrator anonymous unknown none null guest the"
 )
+_ROLE_WORDS = frozenset(_ROLE_TEXT.split())
 _NOISE = (
     re.compile(r"\S+@\S+\.\w+"),  # e-mail addresses
     re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE),  # URLs
     re.compile(r"(?<!\w)@\w+"),  # @handles
-    re.compile(r"\b(?:updated|aktualisiert|published|posted|veröffentlicht|publié|mis à jour|"
-               r"actualizado|publicado|am|le|on|el)\b\s*[:\-]?\s*(?=\d|\w+\s+\d).*$",
-               re.IGNORECASE),
+    re.compile(
+        r"\b(?:updated|aktualisiert|published|posted|veröffentlicht|publié|mis à jour|"
+        r"actualizado|publicado|am|le|on|el)\b\s*[:\-]?\s*(?=\d|\w+\s+\d).*$",
+        re.IGNORECASE,
+    ),
     re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.*$"),  # numeric dates and whatever follows
     re.compile(r"\b\d{1,2}:\d{2}\b.*$"),  # times and whatever follows
     re.compile(r"\(\s*\)|\[\s*\]"),
@@ -88,7 +91,7 @@ def split_names(value: str) -> list[str]:
     for pattern in _NOISE:
         text = pattern.sub(" ", text)
     text = _DATE_WORDS.sub(" ", text)
-    text = _strip_prefix(text.strip(" :-–—|,·•"))
+    text = _strip_prefix(text.strip(" :-\u2013\u2014|,·•"))
     text = _ROLE_TAIL.sub("", text)
     names: list[str] = []
     for part in _SEPARATORS.split(text):
@@ -100,8 +103,10 @@ def split_names(value: str) -> list[str]:
 
 def clean_name(part: str) -> str | None:
     """One candidate name tidied, or None when it is not a plausible name."""
-    name = _strip_prefix(part.strip(" :-–—|,·•()[]\"'")).strip(" :-–—|,·•()[]\"'")
-    name = _ROLE_TAIL.sub("", name).strip(" ,-–—|")
+    name = _strip_prefix(part.strip(" :-\u2013\u2014|,·•()[]\"'")).strip(
+        " :-\u2013\u2014|,·•()[]\"'"
+    )
+    name = _ROLE_TAIL.sub("", name).strip(" ,-\u2013\u2014|")
     if not name or not _HAS_LETTER.search(name) or len(name) > _MAX_LEN:
         return None
     words = name.split()

@@ -12,24 +12,111 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 # Month names and abbreviations in the languages most news pages are written in.
 _MONTH_NAMES: tuple[tuple[int, tuple[str, ...]], ...] = (
-    (1, ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio",
-         "januari", "janeiro", "styczeń", "stycznia")),
-    (2, ("february", "feb", "februar", "feber", "février", "fevrier", "févr", "fev", "febrero",
-         "febbraio", "februari", "fevereiro", "lutego")),
-    (3, ("march", "mar", "märz", "maerz", "mär", "mars", "marzo", "maart", "março", "marco",
-         "marca")),
+    (
+        1,
+        (
+            "january",
+            "jan",
+            "januar",
+            "jänner",
+            "janvier",
+            "janv",
+            "enero",
+            "ene",
+            "gennaio",
+            "januari",
+            "janeiro",
+            "styczeń",
+            "stycznia",
+        ),
+    ),
+    (
+        2,
+        (
+            "february",
+            "feb",
+            "februar",
+            "feber",
+            "février",
+            "fevrier",
+            "févr",
+            "fev",
+            "febrero",
+            "febbraio",
+            "februari",
+            "fevereiro",
+            "lutego",
+        ),
+    ),
+    (
+        3,
+        (
+            "march",
+            "mar",
+            "märz",
+            "maerz",
+            "mär",
+            "mars",
+            "marzo",
+            "maart",
+            "março",
+            "marco",
+            "marca",
+        ),
+    ),
     (4, ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "kwietnia")),
     (5, ("may", "mai", "mayo", "maggio", "mei", "maio", "maja")),
     (6, ("june", "jun", "juni", "juin", "junio", "giugno", "junho", "czerwca")),
     (7, ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "julho", "lipca")),
     (8, ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "sierpnia")),
-    (9, ("september", "sep", "sept", "septembre", "septiembre", "settembre", "setembro", "set",
-         "września")),
-    (10, ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "outubro", "out",
-          "października")),
+    (
+        9,
+        (
+            "september",
+            "sep",
+            "sept",
+            "septembre",
+            "septiembre",
+            "settembre",
+            "setembro",
+            "set",
+            "września",
+        ),
+    ),
+    (
+        10,
+        (
+            "october",
+            "oct",
+            "oktober",
+            "okt",
+            "octobre",
+            "octubre",
+            "ottobre",
+            "outubro",
+            "out",
+            "października",
+        ),
+    ),
     (11, ("november", "nov", "novembre", "noviembre", "novembro", "listopada")),
-    (12, ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic",
-          "dicembre", "desember", "dezembro", "grudnia")),
+    (
+        12,
+        (
+            "december",
+            "dec",
+            "dezember",
+            "dez",
+            "décembre",
+            "decembre",
+            "déc",
+            "diciembre",
+            "dic",
+            "dicembre",
+            "desember",
+            "dezembro",
+            "grudnia",
+        ),
+    ),
 )
 MONTHS: dict[str, int] = {name: num for num, names in _MONTH_NAMES for name in names}
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
@@ -44,16 +131,24 @@ _ISO = re.compile(
     r"(?:[T\s](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?"
 )
-_COMPACT = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T?(?P<H>\d{2})(?P<M>\d{2}))?$")
+_COMPACT = re.compile(
+    r"^(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T?(?P<H>\d{2})(?P<M>\d{2}))?$"
+)
 _YMD_SLASH = re.compile(r"(?<!\d)(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})(?!\d)" + _TIME)
-_DMY_NUM = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)" + _TIME)
+_DMY_NUM = re.compile(
+    r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)" + _TIME
+)
 _DMY_NAME = re.compile(
-    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+|of\s+)?(?P<mon>" + _MONTH_RE + r")\.?"
+    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s*(?:de\s+|of\s+)?(?P<mon>"
+    + _MONTH_RE
+    + r")\.?"
     r",?\s*(?:de\s+)?(?P<y>\d{4})(?!\d)" + _TIME,
     re.IGNORECASE,
 )
 _MDY_NAME = re.compile(
-    r"(?<![\w])(?P<mon>" + _MONTH_RE + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)"
+    r"(?<![\w])(?P<mon>"
+    + _MONTH_RE
+    + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)"
     + _TIME,
     re.IGNORECASE,
 )

@@ -17,11 +17,29 @@ from selectolax.lexbor import LexborHTMLParser
 
 ARTICLE_TYPES = frozenset(
     {
-        "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
-        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "blogposting",
-        "liveblogposting", "socialmediaposting", "techarticle", "scholarlyarticle", "report",
-        "medicalscholarlyarticle", "advertisertcontentarticle", "satiricalarticle", "posting",
-        "discussionforumposting", "review", "videoobject", "recipe", "howto", "creativework",
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "socialmediaposting",
+        "techarticle",
+        "scholarlyarticle",
+        "report",
+        "medicalscholarlyarticle",
+        "advertisertcontentarticle",
+        "satiricalarticle",
+        "posting",
+        "discussionforumposting",
+        "review",
+        "videoobject",
+        "recipe",
+        "howto",
+        "creativework",
     }
 )
 PAGE_TYPES = frozenset(
@@ -52,8 +70,8 @@ def read_linked_data(tree: LexborHTMLParser) -> LinkedData:
         if data is not None:
             objects.extend(_flatten(data))
     by_id = {str(obj["@id"]): obj for obj in objects if isinstance(obj.get("@id"), str)}
-    article = _choose(objects, ARTICLE_TYPES) or _main_entity(objects) or _choose(
-        objects, PAGE_TYPES
+    article = (
+        _choose(objects, ARTICLE_TYPES) or _main_entity(objects) or _choose(objects, PAGE_TYPES)
     )
     return LinkedData(article=article, site_names=_site_names(objects, article), by_id=by_id)
 

@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -23,60 +24,171 @@ from scraper.jsonld import LinkedData, read_linked_data, resolve, strings
 from scraper.model import Document, Metadata
 
 FIELDS = (
-    "title", "authors", "date", "date_modified", "site_name", "description", "language",
-    "tags", "image", "canonical_url",
+    "title",
+    "authors",
+    "date",
+    "date_modified",
+    "site_name",
+    "description",
+    "language",
+    "tags",
+    "image",
+    "canonical_url",
 )
 
 # Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
-_TITLE_KEYS = ("og:title", "twitter:title", "citation_title", "parsely-title",
-               "sailthru.title", "dc.title", "dcterms.title", "title", "headline")
-_AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
-                "dcterms.creator", "citation_author", "byl", "byline", "og:article:author",
-                "article:author_name", "cxenseparse:author")
-_DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublished",
-              "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
-              "dcterms.created", "dc.date.created", "dc.date", "dcterms.date",
-              "citation_publication_date", "citation_date", "citation_online_date",
-              "article:published", "pubdate", "publishdate", "publish-date", "publish_date",
-              "date", "og:published_time", "published_time", "article.published",
-              "displaydate", "dc.date.published", "cxenseparse:recs:publishtime")
-_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified",
-                  "dcterms.modified", "dc.date.modified", "last-modified", "lastmod",
-                  "article:modified")
-_SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title",
-              "dc.publisher", "dcterms.publisher", "citation_journal_title", "publisher")
-_DESCRIPTION_KEYS = ("og:description", "description", "twitter:description",
-                     "dc.description", "dcterms.description", "sailthru.description")
-_TAG_KEYS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags",
-             "dc.subject", "citation_keywords")
-_IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image",
-               "twitter:image:src", "thumbnailurl", "image", "parsely-image-url",
-               "sailthru.image.full")
-_LANGUAGE_KEYS = ("og:locale", "content-language", "language", "dc.language",
-                  "dcterms.language", "inlanguage")
+_TITLE_KEYS = (
+    "og:title",
+    "twitter:title",
+    "citation_title",
+    "parsely-title",
+    "sailthru.title",
+    "dc.title",
+    "dcterms.title",
+    "title",
+    "headline",
+)
+_AUTHOR_KEYS = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "byl",
+    "byline",
+    "og:article:author",
+    "article:author_name",
+    "cxenseparse:author",
+)
+_DATE_KEYS = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date.created",
+    "dc.date",
+    "dcterms.date",
+    "citation_publication_date",
+    "citation_date",
+    "citation_online_date",
+    "article:published",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "date",
+    "og:published_time",
+    "published_time",
+    "article.published",
+    "displaydate",
+    "dc.date.published",
+    "cxenseparse:recs:publishtime",
+)
+_MODIFIED_KEYS = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "last-modified",
+    "lastmod",
+    "article:modified",
+)
+_SITE_KEYS = (
+    "og:site_name",
+    "application-name",
+    "apple-mobile-web-app-title",
+    "dc.publisher",
+    "dcterms.publisher",
+    "citation_journal_title",
+    "publisher",
+)
+_DESCRIPTION_KEYS = (
+    "og:description",
+    "description",
+    "twitter:description",
+    "dc.description",
+    "dcterms.description",
+    "sailthru.description",
+)
+_TAG_KEYS = (
+    "article:tag",
+    "news_keywords",
+    "keywords",
+    "parsely-tags",
+    "sailthru.tags",
+    "dc.subject",
+    "citation_keywords",
+)
+_IMAGE_KEYS = (
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "twitter:image",
+    "twitter:image:src",
+    "thumbnailurl",
+    "image",
+    "parsely-image-url",
+    "sailthru.image.full",
+)
+_LANGUAGE_KEYS = (
+    "og:locale",
+    "content-language",
+    "language",
+    "dc.language",
+    "dcterms.language",
+    "inlanguage",
+)
 
 _TIME_SELECTORS = (
-    "time[pubdate]", "time[itemprop=datePublished]", "[itemprop=datePublished][datetime]",
-    "[itemprop=datePublished][content]", "article header time[datetime]",
-    "article time[datetime]", "header time[datetime]", "main time[datetime]",
+    "time[pubdate]",
+    "time[itemprop=datePublished]",
+    "[itemprop=datePublished][datetime]",
+    "[itemprop=datePublished][content]",
+    "article header time[datetime]",
+    "article time[datetime]",
+    "header time[datetime]",
+    "main time[datetime]",
     "time[datetime]",
 )
 # Visible dates, when nothing machine-readable is given: the elements sites name after dates.
 _VISIBLE_DATE_SELECTORS = (
-    "[class*=date]", "[class*=Date]", "[class*=datum]", "[class*=time]", "[class*=publish]",
-    "[id*=date]", "[class*=meta]", "[class*=byline]", "[class*=info]",
+    "[class*=date]",
+    "[class*=Date]",
+    "[class*=datum]",
+    "[class*=time]",
+    "[class*=publish]",
+    "[id*=date]",
+    "[class*=meta]",
+    "[class*=byline]",
+    "[class*=info]",
 )
 _DATE_KEY = re.compile(r"date|publi|creat|issued")
 _NOT_PUBLISHED = re.compile(r"modif|updat|expir|valid|revis|review|birth|change|event|end|start")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?([01]\d)[/-]?([0-3]\d)(?:/|[^\d])")
 _MAX_DATE_TEXT = 120
 _BYLINE_SELECTORS = (
-    "[itemprop=author] [itemprop=name]", "[itemprop=author]", "a[rel=author]",
-    "[rel=author]", ".byline", ".author", "[class*=byline]", ".vcard .fn",
-    "[class*=author-name]", "[class*=author] a", "[class*=autor] a", "[class*=author]",
+    "[itemprop=author] [itemprop=name]",
+    "[itemprop=author]",
+    "a[rel=author]",
+    "[rel=author]",
+    ".byline",
+    ".author",
+    "[class*=byline]",
+    ".vcard .fn",
+    "[class*=author-name]",
+    "[class*=author] a",
+    "[class*=autor] a",
+    "[class*=author]",
     "[class*=autor]",
 )
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/|:)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?=$|[-_])")
@@ -136,7 +248,9 @@ def extract_metadata(
 ) -> Metadata:
     """The article's metadata, from JSON-LD, OpenGraph, meta tags and the visible page.
     `selectors` (from a site rule) maps a field to selectors tried before the generic logic."""
-    page = _Page(tree=doc.tree, url=doc.url, meta=_read_meta(doc.tree), ld=read_linked_data(doc.tree))
+    page = _Page(
+        tree=doc.tree, url=doc.url, meta=_read_meta(doc.tree), ld=read_linked_data(doc.tree)
+    )
     found = _from_selectors(page, selectors or {})
     site_name = _single(found, "site_name") or _site_name(page)
     return Metadata(
@@ -156,7 +270,7 @@ def extract_metadata(
 def _read_meta(tree: LexborHTMLParser) -> dict[str, tuple[str, ...]]:
     collected: dict[str, list[str]] = {}
     for node in tree.css("meta[content]"):
-        attrs = node.attributes
+        attrs = node.attrs
         content = (attrs.get("content") or "").strip()
         if not content:
             continue
@@ -171,9 +285,7 @@ def _read_meta(tree: LexborHTMLParser) -> dict[str, tuple[str, ...]]:
 # --- site-rule selectors -------------------------------------------------------------------
 
 
-def _from_selectors(
-    page: _Page, selectors: Mapping[str, Sequence[str]]
-) -> dict[str, list[str]]:
+def _from_selectors(page: _Page, selectors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for name, options in selectors.items():
         if name not in FIELDS:
@@ -346,7 +458,9 @@ def _ld_people(value: Any) -> list[str]:
     names: list[str] = []
     for item in items:
         if isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower():
-            names.extend(strings(item.get("name")))  # an agency as author; the site is dropped later
+            names.extend(
+                strings(item.get("name"))
+            )  # an agency as author; the site is dropped later
         else:
             names.extend(s for s in strings(item) if not _is_url(s))
     return names
@@ -364,11 +478,13 @@ def _is_url(value: str) -> bool:
 def _date(page: _Page) -> str | None:
     ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
     return (
-        _first_date([*strings(ld), *page.meta_values(_DATE_KEYS), *_other_date_meta(page),
-                     *_time_values(page.tree)])
+        _first_date(chain(strings(ld), page.meta_values(_DATE_KEYS), _other_date_meta(page)))
+        or _first_date(_time_values(page.tree))
         or _url_date(page.url)
         or _first_date(_visible_dates(page.tree))
-        or _first_date(page.meta_values(_TITLE_KEYS[:1]) + [_text(n) for n in page.tree.css("title")[:1]])
+        or _first_date(
+            page.meta_values(_TITLE_KEYS[:1]) + [_text(n) for n in page.tree.css("title")[:1]]
+        )
     )
 
 
@@ -393,9 +509,11 @@ def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
 def _date_modified(page: _Page) -> str | None:
     ld = page.ld_value("dateModified")
     modified = page.tree.css_first("[itemprop=dateModified]")
-    extra = [modified.attributes.get("datetime") or modified.attributes.get("content") or ""] if (
-        modified is not None
-    ) else []
+    extra = (
+        [modified.attributes.get("datetime") or modified.attributes.get("content") or ""]
+        if (modified is not None)
+        else []
+    )
     return _first_date([*strings(ld), *page.meta_values(_MODIFIED_KEYS), *extra])
 
 
@@ -419,8 +537,11 @@ def _first_date(values: Iterable[str]) -> str | None:
 
 
 def _site_name(page: _Page) -> str | None:
-    for value in [*page.meta_values(_SITE_KEYS[:1]), *page.ld.site_names,
-                  *page.meta_values(_SITE_KEYS[1:])]:
+    for value in [
+        *page.meta_values(_SITE_KEYS[:1]),
+        *page.ld.site_names,
+        *page.meta_values(_SITE_KEYS[1:]),
+    ]:
         name = _fold(value)
         if name:
             return name
@@ -428,8 +549,11 @@ def _site_name(page: _Page) -> str | None:
 
 
 def _description(page: _Page) -> str | None:
-    values = [*page.meta_values(_DESCRIPTION_KEYS[:2]), *strings(page.ld_value("description")),
-              *page.meta_values(_DESCRIPTION_KEYS[2:])]
+    values = [
+        *page.meta_values(_DESCRIPTION_KEYS[:2]),
+        *strings(page.ld_value("description")),
+        *page.meta_values(_DESCRIPTION_KEYS[2:]),
+    ]
     return next((text for text in map(_fold, values) if text), None)
 
 
@@ -446,21 +570,25 @@ def _language(value: str) -> str | None:
 
 
 def _tags(page: _Page) -> tuple[str, ...]:
-    values = [*page.meta_values(_TAG_KEYS[:1]), *strings(page.ld_value("keywords")),
-              *page.meta_values(_TAG_KEYS[1:])]
+    values = [
+        *page.meta_values(_TAG_KEYS[:1]),
+        *strings(page.ld_value("keywords")),
+        *page.meta_values(_TAG_KEYS[1:]),
+    ]
     tags = _dedupe(_split_tags(values))
     return tags or _dedupe(_split_tags(page.meta_values(("article:section",))))
 
 
 def _split_tags(values: Iterable[str]) -> list[str]:
-    return [
-        tag for value in values for part in re.split(r"[,;]", value) if (tag := _fold(part))
-    ]
+    return [tag for value in values for part in re.split(r"[,;]", value) if (tag := _fold(part))]
 
 
 def _image(page: _Page) -> str | None:
-    values = [*page.meta_values(_IMAGE_KEYS[:2]), *strings(page.ld_value("image"),
-              keys=("url", "contentUrl", "@id")), *page.meta_values(_IMAGE_KEYS[2:])]
+    values = [
+        *page.meta_values(_IMAGE_KEYS[:2]),
+        *strings(page.ld_value("image"), keys=("url", "contentUrl", "@id")),
+        *page.meta_values(_IMAGE_KEYS[2:]),
+    ]
     link = page.tree.css_first("link[rel=image_src][href]")
     if link is not None:
         values.append(link.attributes.get("href") or "")
