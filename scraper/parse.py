@@ -93,7 +93,10 @@ _HTML_START = re.compile(
     rb"noscript)(?=[\s>/])",
     re.IGNORECASE,
 )
-_HTML_ANYWHERE = re.compile(rb"<(?:!doctype\s+html|html|head|body)(?=[\s>])", re.IGNORECASE)
+# After leading junk (a PHP warning, a saved-page banner): a line starting the document.
+_HTML_LINE = re.compile(
+    rb"^[ \t]*<(?:!doctype\s+html|html|head|body)(?=[\s>])", re.IGNORECASE | re.MULTILINE
+)
 
 
 def looks_like_html(data: bytes) -> bool:
@@ -101,7 +104,7 @@ def looks_like_html(data: bytes) -> bool:
     head = _strip_bom(data[:1024])
     if _HTML_START.match(head):
         return True
-    return _HTML_ANYWHERE.search(head) is not None
+    return _HTML_LINE.search(head) is not None
 
 
 def _strip_bom(head: bytes) -> bytes:
