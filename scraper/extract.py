@@ -20,19 +20,24 @@ from scraper.model import Body, Document
 __all__ = ["blocks_from", "extract_body"]
 
 PARAGRAPHS = "p, pre, blockquote, td, li, br"
-PRIORS = ", ".join(
-    (
-        "article, main, [role=main], [itemprop=articleBody], [itemprop=text]",
-        "[class*=article-body i], [class*=articlebody i], [class*=article__body i]",
-        "[class*=story-body i], [class*=post-content i], [class*=entry-content i]",
-        "[class*=article-content i], [class*=article__content i], [class*=post-body i]",
-        "[class*=story-content i], [class*=article-text i], [class*=rich-text i]",
-    )
-)
+# Pages that write paragraphs as bare text in divs are scored again with divs.
+PARAGRAPHS_AND_DIVS = PARAGRAPHS + ", div"
+WEAK_SCORE = 15.0
+INLINE = frozenset({"-text", "a", "span", "em", "strong", "b", "i", "u", "font", "small", "sup"})
+PRIOR_TAGS = frozenset({"article", "main"})
+PRIOR_CLASSES = (
+    "article-body", "articlebody", "article__body", "story-body", "post-content",
+    "entry-content", "article-content", "article__content", "post-body", "story-content",
+    "article-text", "rich-text", "main-content", "content-body",
+)  # fmt: skip
 PUNCTUATION = ",.;:!?\uff0c\u3001\u3002\uff01\uff1f\u060c"  # incl. CJK and Arabic marks
+_DROP_PUNCTUATION = str.maketrans("", "", PUNCTUATION)
 MIN_PARAGRAPH = 25  # characters
-TOP_CANDIDATES = 8
+TOP_CANDIDATES = 6
 PRIOR_BONUS = 1.4
+CLIMB_RATIO = 1.8  # an ancestor holding this many times the paragraphs is preferred
+LEVEL_SHARES = (1.0, 0.6, 0.35, 0.2)  # of a paragraph's score, to parent, grandparent...
+CLIMB_MAX_LINKS = 0.35
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the best joins it
 SIBLING_PARAGRAPH = 80  # or a plain paragraph this long with few links
 SIBLING_MAX_LINKS = 0.25
@@ -97,39 +102,80 @@ def _title(tree: LexborHTMLParser) -> str:
 
 def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     """The best-scoring container and its body-like siblings, in document order."""
-    scores = _score_parents(tree)
-    if not scores:
+    scores = _score_parents(tree, PARAGRAPHS)
+    if max(scores.near.values(), default=0.0) < WEAK_SCORE:
+        scores = _score_parents(tree, PARAGRAPHS_AND_DIVS)
+    if not scores.near:
         return []
-    best = _best(tree, scores)
-    return _with_siblings(best, scores)
+    best = _climb(_best(scores.near), scores.inside)
+    return _with_siblings(best, scores.near)
+
+
+def _climb(best: _Candidate, inside: dict[LexborNode, float]) -> _Candidate:
+    """Go up from a container that holds only a small part of the paragraphs around it
+    (a body split into many small wrappers), while the ancestor is not a link farm."""
+    node = best.node
+    while True:
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        if inside.get(parent, 0.0) < CLIMB_RATIO * inside.get(node, 0.0):
+            break
+        if _link_density(parent) > CLIMB_MAX_LINKS:
+            break
+        node = parent
+    return best if node == best.node else _Candidate(node, best.score)
 
 
 def _paragraph_score(text: str) -> float:
     length = len(text)
     if length < MIN_PARAGRAPH:
         return 0.0
-    punct = sum(text.count(mark) for mark in PUNCTUATION)
+    punct = length - len(text.translate(_DROP_PUNCTUATION))
     return 1.0 + min(punct, 10) + min(length / 100, 3.0)
 
 
-def _score_parents(tree: LexborHTMLParser) -> dict[LexborNode, float]:
+@dataclass(frozen=True, slots=True)
+class _Scores:
+    """Readability-style scores (parent, grandparent...) and the paragraph score
+    held anywhere inside each node."""
+
+    near: dict[LexborNode, float]
+    inside: dict[LexborNode, float]
+
+
+def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
     scores: dict[LexborNode, float] = {}
+    inside: dict[LexborNode, float] = {}
     seen: set[LexborNode] = set()
-    for node in tree.css(PARAGRAPHS):
+    for node in tree.css(selector):
         para = node.parent if node.tag == "br" else node
         if para is None or para in seen:
             continue
         seen.add(para)
-        score = _paragraph_score(para.text(strip=True))
+        text = _direct_text(para) if para.tag == "div" else para.text(strip=True)
+        score = _paragraph_score(text)
         if not score:
             continue
         parent = para.parent
-        for share in (1.0, 0.5, 0.25):
+        for share in LEVEL_SHARES:
             if parent is None or parent.tag in ("html", "-document"):
                 break
             scores[parent] = scores.get(parent, 0.0) + score * share
             parent = parent.parent
-    return scores
+        inside[para] = inside.get(para, 0.0) + score
+        ancestor = para.parent
+        while ancestor is not None and ancestor.tag != "html":
+            inside[ancestor] = inside.get(ancestor, 0.0) + score
+            ancestor = ancestor.parent
+    return _Scores(scores, inside)
+
+
+def _direct_text(node: LexborNode) -> str:
+    """The text of a div's own text nodes and inline children (not of nested blocks)."""
+    return "".join(
+        child.text() for child in node.iter(include_text=True) if child.tag in INLINE
+    ).strip()
 
 
 def _link_density(node: LexborNode) -> float:
@@ -140,19 +186,28 @@ def _link_density(node: LexborNode) -> float:
     return min(links / total, 1.0)
 
 
-def _best(tree: LexborHTMLParser, scores: dict[LexborNode, float]) -> _Candidate:
+def _best(scores: dict[LexborNode, float]) -> _Candidate:
     top = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:TOP_CANDIDATES]
-    priors = set(tree.css(PRIORS))
     ranked = [
-        _Candidate(node, score * (1.0 - _link_density(node)) * _prior(node, priors))
-        for node, score in top
+        _Candidate(node, score * (1.0 - _link_density(node)) * _prior(node)) for node, score in top
     ]
     return max(ranked, key=lambda c: c.score)
 
 
-def _prior(node: LexborNode, priors: set[LexborNode]) -> float:
+def _prior(node: LexborNode) -> float:
     parent = node.parent
-    return PRIOR_BONUS if node in priors or (parent is not None and parent in priors) else 1.0
+    return PRIOR_BONUS if _is_prior(node) or (parent is not None and _is_prior(parent)) else 1.0
+
+
+def _is_prior(node: LexborNode) -> bool:
+    """Markup that says "this is the article body" (checked on the node itself)."""
+    if node.tag in PRIOR_TAGS:
+        return True
+    attrs = node.attributes
+    if attrs.get("role") == "main" or attrs.get("itemprop") in ("articleBody", "text"):
+        return True
+    names = (attrs.get("class") or "").lower()
+    return any(name in names for name in PRIOR_CLASSES)
 
 
 def _with_siblings(best: _Candidate, scores: dict[LexborNode, float]) -> list[LexborNode]:
