@@ -48,7 +48,7 @@ from urllib.parse import urlsplit
 
 from scraper.errors import RuleError
 from scraper.model import Body
-from scraper.rules_patterns import PatternError, compile_pattern, compile_span
+from scraper.rules_patterns import PatternError, Span, compile_pattern, compile_span
 from scraper.rules_text import TextRule, apply_text_directives
 
 METADATA_FIELDS = frozenset(
@@ -276,7 +276,7 @@ class _Validator:
             raise self.fail(key, "must be a non-empty list of patterns")
         return tuple(self.pattern(item, f"{key}[{i}]") for i, item in enumerate(value))
 
-    def spans(self, value: object, key: str) -> tuple[re.Pattern[str], ...]:
+    def spans(self, value: object, key: str) -> tuple[Span, ...]:
         if not isinstance(value, list) or not value:
             raise self.fail(key, "must be a non-empty list of {start, end} tables")
         out = []

@@ -17,8 +17,10 @@ a small constant, whatever the pattern and the input.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from dataclasses import dataclass
 
 MAX_PATTERN_CHARS = 300
 MAX_PLACEHOLDERS = 4
@@ -84,8 +86,26 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def compile_span(start: str, end: str) -> re.Pattern[str]:
+@dataclass(frozen=True, slots=True)
+class Span:
     """From a start marker to the nearest end marker at most SPAN_MAX characters on."""
-    head = compile_pattern(start).pattern
-    tail = compile_pattern(end).pattern
-    return re.compile(f"{head}(?>[\\s\\S]{{0,{SPAN_MAX}}}?{tail})")
+
+    start: re.Pattern[str]
+    end: re.Pattern[str]
+
+    def ranges(self, text: str) -> list[tuple[int, int]]:
+        """The non-overlapping spans of text, left to right, in O(n log n)."""
+        ends = [(m.start(), m.end()) for m in self.end.finditer(text)]
+        out: list[tuple[int, int]] = []
+        for match in self.start.finditer(text):
+            if out and match.start() < out[-1][1]:
+                continue
+            i = bisect.bisect_left(ends, (match.end(), -1))
+            if i < len(ends) and ends[i][1] - match.start() <= SPAN_MAX:
+                out.append((match.start(), ends[i][1]))
+        return out
+
+
+def compile_span(start: str, end: str) -> Span:
+    """A span between two safe patterns. Raises PatternError."""
+    return Span(start=compile_pattern(start), end=compile_pattern(end))

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from scraper.model import Block, Body
+from scraper.rules_patterns import Span
 
 _BOUNDARY = re.compile(r"[\w%)][.!?][\"\u201d\u2019')]?\s+")
 _ENDS_SENTENCE = re.compile(r"[.!?\u2026:][\"\u201d\u2019')]?$")
@@ -25,7 +26,7 @@ class TextRule:
     """The compiled text directives of one rule."""
 
     drop_phrases: tuple[re.Pattern[str], ...] = ()
-    drop_spans: tuple[re.Pattern[str], ...] = ()
+    drop_spans: tuple[Span, ...] = ()
     cut_after: tuple[re.Pattern[str], ...] = ()
     captions: tuple[re.Pattern[str], ...] = ()
     credits: tuple[re.Pattern[str], ...] = ()
@@ -88,7 +89,10 @@ def _remove_captions(text: str, pattern: re.Pattern[str]) -> str:
 
 
 def _clean_text(rule: TextRule, text: str) -> str:
-    for pattern in rule.drop_spans + rule.drop_phrases:
+    for span in rule.drop_spans:
+        for start, end in reversed(span.ranges(text)):
+            text = _join(text[:start], text[end:])
+    for pattern in rule.drop_phrases:
         text = _remove_all(text, pattern)
     for pattern in rule.captions:
         text = _remove_captions(text, pattern)
