@@ -126,12 +126,19 @@ def _one_hop(
     try:
         location = response.headers.get("location")
         if response.status_code in _REDIRECTS and location:
-            target = str(response.url.join(location))
+            target = _resolve(response.url, location, origin=origin)
             _check_scheme(target, origin=origin)
             return target
         return _read_page(response, origin=origin, settings=settings, deadline=deadline)
     finally:
         response.close()
+
+
+def _resolve(base: httpx.URL, location: str, *, origin: str) -> str:
+    try:
+        return str(base.join(location))
+    except httpx.InvalidURL:
+        raise FetchError(f"invalid redirect location {location!r}", url=origin) from None
 
 
 def _read_page(

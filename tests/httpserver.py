@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -63,6 +64,11 @@ class Exchange:
         self._stop.wait()
 
     def close(self) -> None:
+        self._sock.close()
+
+    def reset(self) -> None:
+        """Close with a TCP RST (SO_LINGER 0): the client sees 'connection reset'."""
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self._sock.close()
 
 
@@ -122,6 +128,11 @@ def hang() -> Handler:
 def close_connection() -> Handler:
     """Read the request, then close the connection without a response."""
     return Exchange.close
+
+
+def reset_connection() -> Handler:
+    """Read the request, then reset the connection (TCP RST)."""
+    return Exchange.reset
 
 
 def closed_port() -> int:

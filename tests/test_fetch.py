@@ -25,6 +25,7 @@ from tests.httpserver import (
     dribble,
     hang,
     redirect,
+    reset_connection,
     respond,
     serve,
 )
@@ -161,6 +162,12 @@ def test_connection_closed_without_response(client: httpx.Client) -> None:
     with serve({"/a": close_connection()}) as base, pytest.raises(FetchError) as info:
         fetch(base + "/a", settings=FAST, client=client)
     assert not isinstance(info.value, FetchTimeout)
+    assert "\n" not in str(info.value)
+
+
+def test_connection_reset(client: httpx.Client) -> None:
+    with pytest.raises(FetchError, match="connection reset") as info:
+        fetch_from({"/a": reset_connection()}, "/a", client=client)
     assert "\n" not in str(info.value)
 
 
