@@ -1,0 +1,343 @@
+"""The metadata stage: JSON-LD, OpenGraph, meta tags, visible bylines; dates and names."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date
+from datetime import time as dt_time
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.authors import clean_authors
+from scraper.dates import parse_date
+from scraper.metadata import FieldSelector, extract_metadata, parse_field_selector
+from scraper.model import Document, Metadata
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "metadata"
+
+
+def meta_of(html: str, url: str | None = "https://news.example.com/a/story") -> Metadata:
+    return extract_metadata(Document(tree=LexborHTMLParser(html), html=html, url=url))
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+ARTICLE = {
+    "@type": "NewsArticle",
+    "headline": "Rivers rise after storm",
+    "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person", "name": "John Roe"}],
+    "datePublished": "2024-08-28T14:03:00Z",
+    "dateModified": "2024-08-29T09:00:00Z",
+    "publisher": {"@type": "Organization", "name": "Example News"},
+    "keywords": "floods, weather, Floods",
+    "image": {"@type": "ImageObject", "url": "/img/river.jpg"},
+    "inLanguage": "de-DE",
+}
+
+
+def test_jsonld_article_fields() -> None:
+    meta = meta_of(page(ld({"@context": "https://schema.org", **ARTICLE}), lang=""))
+    assert meta.title == "Rivers rise after storm"
+    assert meta.authors == ("Jane Doe", "John Roe")
+    assert meta.date == "2024-08-28T14:03:00+00:00"
+    assert meta.date_modified == "2024-08-29T09:00:00+00:00"
+    assert meta.site_name == "Example News"
+    assert meta.tags == ("floods", "weather")
+    assert meta.image == "https://news.example.com/img/river.jpg"
+    assert meta.language == "de"
+
+
+def test_jsonld_graph_and_references() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "@id": "#site", "name": "Example News"},
+            {"@type": "Person", "@id": "#jane", "name": "Jane Doe"},
+            {**ARTICLE, "author": {"@id": "#jane"}},
+        ],
+    }
+    meta = meta_of(page(ld(graph)))
+    assert meta.authors == ("Jane Doe",)
+    assert meta.date == "2024-08-28T14:03:00+00:00"
+
+
+def test_jsonld_top_level_list_prefers_the_article() -> None:
+    listing = {"@type": "WebPage", "name": "Front page"}
+    meta = meta_of(page(ld([listing, ARTICLE])))
+    assert meta.title == "Rivers rise after storm"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        '{"@type": "NewsArticle", "headline": "Broken but fine", "author": "Jane Doe",}',
+        '<!-- {"@type": "NewsArticle", "headline": "Broken but fine", "author": "Jane Doe"} -->',
+        '{"@type": "NewsArticle", "headline": "Broken but fine",\n "author": "Jane\tDoe"}',
+        '{"@type": "NewsArticle", "headline": "Broken but fine", "author": "Jane Doe"} junk',
+    ],
+)
+def test_broken_jsonld_is_repaired(broken: str) -> None:
+    meta = meta_of(page(f'<script type="application/ld+json">{broken}</script>'))
+    assert meta.title == "Broken but fine"
+    assert meta.authors == ("Jane Doe",)
+
+
+def test_unreadable_jsonld_does_not_raise() -> None:
+    html = page('<script type="application/ld+json">{nope</script><title>Plain</title>')
+    assert meta_of(html).title == "Plain"
+
+
+def test_organisation_that_is_the_site_is_not_an_author() -> None:
+    article = {**ARTICLE, "author": {"@type": "Organization", "name": "Example News"}}
+    assert meta_of(page(ld(article))).authors == ()
+
+
+# --- OpenGraph and meta tags ---------------------------------------------------------------
+
+
+OG_HEAD = """
+<meta property="og:title" content="Heat wave: what to expect">
+<meta property="og:site_name" content="Daily Planet">
+<meta property="og:description" content="  Temperatures   climb &amp;amp; stay high. ">
+<meta property="og:image" content="//cdn.example.com/heat.jpg">
+<meta property="og:url" content="/news/heat">
+<meta property="article:published_time" content="2023-07-01T08:00:00+02:00">
+<meta property="article:modified_time" content="2023-07-02T08:00:00+02:00">
+<meta property="article:author" content="https://www.facebook.com/someone">
+<meta name="author" content="By Clark Kent | Staff Writer">
+<meta property="article:tag" content="Weather"><meta property="article:tag" content="Heat">
+<meta property="og:locale" content="fr_FR">
+"""
+
+
+def test_opengraph_only_page() -> None:
+    meta = meta_of(page(OG_HEAD, lang=""), url="https://www.dailyplanet.com/x")
+    assert meta.title == "Heat wave: what to expect"
+    assert meta.site_name == "Daily Planet"
+    assert meta.description == "Temperatures climb & stay high."
+    assert meta.image == "https://cdn.example.com/heat.jpg"
+    assert meta.canonical_url == "https://www.dailyplanet.com/news/heat"
+    assert meta.date == "2023-07-01T08:00:00+02:00"
+    assert meta.date_modified == "2023-07-02T08:00:00+02:00"
+    assert meta.authors == ("Clark Kent",)
+    assert meta.tags == ("Weather", "Heat")
+    assert meta.language == "fr"
+
+
+def test_canonical_link_wins_over_og_url() -> None:
+    head = OG_HEAD + '<link rel="canonical" href="https://www.dailyplanet.com/canonical">'
+    assert meta_of(page(head)).canonical_url == "https://www.dailyplanet.com/canonical"
+
+
+def test_visible_byline_and_time_element() -> None:
+    body = (
+        '<article><header><h1>Headline</h1><p class="byline">Von Max Mustermann und '
+        'Erika Musterfrau</p><time datetime="2022-03-04">4. März</time></header></article>'
+    )
+    meta = meta_of(page("<title>Headline</title>", body, lang="de-AT"))
+    assert meta.authors == ("Max Mustermann", "Erika Musterfrau")
+    assert meta.date == "2022-03-04"
+    assert meta.language == "de"
+
+
+def test_nothing_known_gives_empty_metadata() -> None:
+    assert meta_of("<html><body><p>x</p></body></html>", url=None) == Metadata()
+
+
+# --- titles --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "h1", "expected"),
+    [
+        ("Storm hits coast | Daily Planet", "Daily Planet", None, "Storm hits coast"),
+        ("Storm hits coast - Daily Planet", "Daily Planet", None, "Storm hits coast"),
+        ("Storm hits coast \u2013 dailyplanet.com", None, None, "Storm hits coast"),
+        ("Daily Planet: Storm hits coast", "Daily Planet", None, "Storm hits coast"),
+        ("Storm hits coast :: News :: Site", None, "Storm hits coast", "Storm hits coast"),
+        ("Brexit - what happens next", "Daily Planet", None, "Brexit - what happens next"),
+        ("Daily Planet", "Daily Planet", "Storm hits coast", "Storm hits coast"),
+    ],
+)
+def test_title_site_decoration_removed(
+    title: str, site: str | None, h1: str | None, expected: str
+) -> None:
+    head = f"<title>{title}</title>" + (
+        f'<meta property="og:site_name" content="{site}">' if site else ""
+    )
+    body = f"<h1>{h1}</h1>" if h1 else ""
+    meta = meta_of(page(head, body), url="https://www.dailyplanet.com/story")
+    assert meta.title == expected
+
+
+# --- authors -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Jane Doe and John Roe", ("Jane Doe", "John Roe")),
+        ("Von Max Mustermann und Erika Musterfrau", ("Max Mustermann", "Erika Musterfrau")),
+        ("Par Jean Dupont et Marie Curie", ("Jean Dupont", "Marie Curie")),
+        ("Por Ana García y Luis Pérez", ("Ana García", "Luis Pérez")),
+        ("Door Jan de Vries", ("Jan de Vries",)),
+        ("di Mario Rossi", ("Mario Rossi",)),
+        ("Di Maio", ("Di Maio",)),
+        ("Jane Doe - Reporter", ("Jane Doe",)),
+        ("Jane Doe | Staff Writer", ("Jane Doe",)),
+        ("Jane Doe, Senior Editor", ("Jane Doe",)),
+        ("Jane Doe jane@example.com", ("Jane Doe",)),
+        ("Jane Doe @janedoe", ("Jane Doe",)),
+        ("By Jane Doe\n March 11, 2015 3:46 PM", ("Jane Doe",)),
+        ("Jane Doe Updated 12.03.2021", ("Jane Doe",)),
+        ("Felix Schröder; Jörg Soldwisch; dpa", ("Felix Schröder", "Jörg Soldwisch", "dpa")),
+        ("https://www.facebook.com/janedoe", ()),
+        ("Staff Writer", ()),
+    ],
+)
+def test_author_cleaning(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors([raw]) == expected
+
+
+def test_authors_deduplicated_and_site_dropped() -> None:
+    names = clean_authors(
+        ["Jane Doe", "JANE DOE", "Daily Planet", "John Roe"], site_names=["Daily Planet"]
+    )
+    assert names == ("Jane Doe", "John Roe")
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2024-08-28T14:03:00Z", "2024-08-28T14:03:00+00:00"),
+        ("2024-08-28T14:03:00.123-0500", "2024-08-28T14:03:00-05:00"),
+        ("2024-08-28 14:03", "2024-08-28T14:03:00"),
+        ("2024-08-28", "2024-08-28"),
+        ("Wed, 28 Aug 2024 14:03:00 +0000", "2024-08-28T14:03:00+00:00"),
+        ("Wed, 28 Aug 2024 14:03:00 GMT", "2024-08-28T14:03:00+00:00"),
+        ("28 August 2024", "2024-08-28"),
+        ("August 28, 2024", "2024-08-28"),
+        ("Aug. 28th, 2024", "2024-08-28"),
+        ("28.08.2024", "2024-08-28"),
+        ("28. August 2024, 14:03 Uhr", "2024-08-28T14:03:00"),
+        ("28. März 2024", "2024-03-28"),
+        ("le 3 février 2023 à 10h30", "2023-02-03T10:30:00"),
+        ("5 de mayo de 2021", "2021-05-05"),
+        ("Sept. 3, 2019 at 4:05 p.m.", "2019-09-03T16:05:00"),
+        ("2019/10/16", "2019-10-16"),
+        ("20191016", "2019-10-16"),
+        ("1724853780", "2024-08-28T14:03:00+00:00"),
+        ("1724853780000", "2024-08-28T14:03:00+00:00"),
+        ("no date here", None),
+        ("2024-13-40", None),
+        ("", None),
+    ],
+)
+def test_parse_date(raw: str, expected: str | None) -> None:
+    assert parse_date(raw) == expected
+
+
+def test_parse_date_epoch_number() -> None:
+    assert parse_date(1724853780) == "2024-08-28T14:03:00+00:00"
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.times())
+def test_parse_date_round_trips_iso(day: date, time: dt_time) -> None:
+    text = f"{day}T{str(time)[:8]}"
+    assert parse_date(text) == text
+
+
+def test_published_date_not_modified() -> None:
+    head = (
+        '<meta property="article:modified_time" content="2024-02-02T10:00:00Z">'
+        '<meta property="article:published_time" content="2024-01-01T10:00:00Z">'
+    )
+    assert meta_of(page(head)).date == "2024-01-01T10:00:00+00:00"
+
+
+# --- site-rule selectors -------------------------------------------------------------------
+
+
+def test_parse_field_selector() -> None:
+    assert parse_field_selector('meta[name="x"] @content') == FieldSelector(
+        css='meta[name="x"]', attr="content"
+    )
+    assert parse_field_selector(".byline a") == FieldSelector(css=".byline a", attr=None)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "@content", "a[[", "div >"])
+def test_parse_field_selector_rejects(bad: str) -> None:
+    with pytest.raises(ValueError):
+        parse_field_selector(bad)
+
+
+def test_selectors_override_and_are_normalised() -> None:
+    html = page(
+        OG_HEAD,
+        '<div class="who"><a>By Lois Lane</a><a>Jimmy Olsen</a></div>'
+        '<span class="when" data-ts="3 March 2021">x</span>',
+    )
+    doc = Document(tree=LexborHTMLParser(html), html=html, url="https://www.dailyplanet.com/x")
+    meta = extract_metadata(
+        doc,
+        selectors={
+            "authors": [".missing", ".who a"],
+            "date": ["span.when @data-ts"],
+            "title": [".nothing-here"],
+        },
+    )
+    assert meta.authors == ("Lois Lane", "Jimmy Olsen")
+    assert meta.date == "2021-03-03"
+    assert meta.title == "Heat wave: what to expect"  # falls back to the generic logic
+
+
+def test_selectors_unknown_field_rejected() -> None:
+    doc = Document(tree=LexborHTMLParser("<p>x</p>"), html="<p>x</p>", url=None)
+    with pytest.raises(ValueError):
+        extract_metadata(doc, selectors={"colour": ["p"]})
+
+
+def test_tree_is_not_modified() -> None:
+    html = page(OG_HEAD, "<article><p class=byline>By Jane Doe</p></article>")
+    tree = LexborHTMLParser(html)
+    before = tree.html
+    extract_metadata(Document(tree=tree, html=html, url=None))
+    assert tree.html == before
+
+
+# --- real pages ----------------------------------------------------------------------------
+
+
+def _cases() -> list[Path]:
+    return sorted(path.parent for path in FIXTURES.glob("*/*/expected.json"))
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_real_page(case: Path) -> None:
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    html = gzip.decompress((case / "page.html.gz").read_bytes()).decode("utf-8")
+    meta = meta_of(html, url=expected.get("url"))
+    assert _fold(meta.title) == _fold(expected["title"])
+    want_authors = expected.get("authors") or [expected["author"]]
+    assert {_fold(a) for a in meta.authors} == {_fold(a) for a in clean_authors(want_authors)}
+    assert (meta.date or "")[:10] == (parse_date(expected["date"]) or "")[:10]
