@@ -21,8 +21,22 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# WHATWG: these labels mean windows-1252 in HTML.
-AS_CP1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "ascii", "us-ascii"})
+# WHATWG encoding labels that mean a superset of what Python's codec of that name decodes.
+WHATWG = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "iso-8859-9": "cp1254",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "euc-kr": "cp949",
+    "shift_jis": "cp932",
+    "tis-620": "cp874",
+}
 
 
 class CorpusError(Exception):
@@ -65,8 +79,8 @@ def declared_charset(content: bytes) -> str | None:
     if not match:
         return None
     label = match.group(1).decode("ascii", "replace").lower()
-    if label in AS_CP1252:
-        return "cp1252"
+    if label in WHATWG:
+        return WHATWG[label]
     try:
         return codecs.lookup(label).name
     except LookupError:
@@ -74,13 +88,19 @@ def declared_charset(content: bytes) -> str | None:
 
 
 def decode(content: bytes) -> tuple[str, str]:
-    """Decode page bytes by their declared charset, else UTF-8, else a detected one."""
-    for charset in (declared_charset(content), "utf-8"):
-        if charset:
-            try:
-                return content.decode(charset).lstrip("\ufeff"), charset
-            except UnicodeDecodeError:
-                continue
+    """Decode page bytes once for every extractor: a byte-order mark wins; bytes that are
+    valid UTF-8 are UTF-8 (a stale <meta> of a page served as UTF-8 is common, valid UTF-8
+    by accident rare); else the declared charset, bad bytes replaced as a browser does;
+    else charset-normalizer's guess."""
+    declared = declared_charset(content)
+    if declared and declared.startswith("utf-16"):
+        return content.decode(declared, "replace").lstrip("\ufeff"), declared
+    try:
+        return content.decode("utf-8").lstrip("\ufeff"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        return content.decode(declared, "replace"), declared
     from charset_normalizer import from_bytes
 
     best = from_bytes(content).best()

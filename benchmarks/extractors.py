@@ -65,6 +65,30 @@ def version_of(package: str) -> str:
         return "?"
 
 
+def scrape_version() -> str:
+    """The installed version, else the git commit of the checkout (+dirty if scraper/ is
+    modified), so a report says which code it measured."""
+    import subprocess
+    from pathlib import Path
+
+    installed = version_of("scrape")
+    if installed != "?":
+        return installed
+    root = Path(__file__).resolve().parents[1]
+    git = ["git", "-C", str(root)]
+    try:
+        head = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        )
+        dirty = subprocess.run(
+            [*git, "status", "--porcelain", "--", "scraper"], capture_output=True, text=True
+        )
+    except OSError:
+        return "?"
+    commit = head.stdout.strip() or "?"
+    return f"{commit}+dirty" if dirty.stdout.strip() else commit
+
+
 def load_scrape() -> Extractor:
     from scraper import ScraperError, extract
 
@@ -83,7 +107,7 @@ def load_scrape() -> Extractor:
             language=article.language,
         )
 
-    return Extractor("scrape", version_of("scrape"), frozenset(FIELDS), run)
+    return Extractor("scrape", scrape_version(), frozenset(FIELDS), run)
 
 
 def load_trafilatura() -> Extractor:
