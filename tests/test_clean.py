@@ -1,0 +1,79 @@
+"""The cleaner: properties on arbitrary Bodies, plus unit cases."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scraper.clean import clean_body, is_noise_line, normalize_space
+from scraper.model import Block, Body
+
+KINDS = st.sampled_from(["paragraph", "heading", "list_item", "quote", "code", "table_row"])
+CHARS = st.text(
+    alphabet=st.one_of(
+        st.characters(), st.sampled_from([" ", "\u00a0", "\u200b", "\n", "\t", "\ufeff"])
+    ),
+    max_size=30,
+)
+WORDS = st.sampled_from(["Share", "Foto: x", "2 hours ago", " Anzeige ", "Text."])
+TEXT = st.lists(st.one_of(CHARS, WORDS), max_size=4).map("".join)
+BLOCKS = st.builds(Block, kind=KINDS, text=TEXT, level=st.integers(0, 6))
+BODIES = st.builds(Body, blocks=st.lists(BLOCKS, max_size=8).map(tuple))
+
+
+@settings(max_examples=60, deadline=None)
+@given(BODIES)
+def test_idempotent(body: Body) -> None:
+    once = clean_body(body)
+    assert clean_body(once) == once
+
+
+@settings(max_examples=60, deadline=None)
+@given(BODIES)
+def test_output_has_no_empty_blocks_and_no_double_spaces(body: Body) -> None:
+    for block in clean_body(body).blocks:
+        assert block.text.strip()
+        if block.kind != "code":  # code keeps its indentation and lines
+            assert "  " not in block.text
+            assert block.text == block.text.strip()
+            assert "\u00a0" not in block.text and "\u200b" not in block.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(BODIES)
+def test_no_exact_duplicates(body: Body) -> None:
+    texts = [block.text for block in clean_body(body).blocks]
+    assert len(texts) == len(set(texts))
+
+
+def _p(text: str) -> Block:
+    return Block(kind="paragraph", text=text)
+
+
+def test_whitespace_normalised() -> None:
+    body = clean_body(Body((_p("  Hello\u00a0\u00a0 wor\u200bld \n again "),)))
+    assert body.blocks == (_p("Hello world again"),)
+
+
+def test_duplicates_after_first_dropped_and_order_kept() -> None:
+    body = clean_body(Body((_p("One."), _p("Two."), _p(" One. "))))
+    assert [b.text for b in body.blocks] == ["One.", "Two."]
+
+
+def test_noise_lines_dropped() -> None:
+    noise = ["Share", "Advertisement", "ANZEIGE", "26 minutes ago", "vor 3 Stunden",
+             "Foto: dpa", "Photo: Jane Doe / AFP", "Bild: Keystone", "Read more »"]  # fmt: skip
+    prose = "Photo: the mayor said the trams would run every five minutes from 2027."
+    body = clean_body(Body(tuple(_p(t) for t in [*noise, prose, "Share the road, he said."])))
+    assert [b.text for b in body.blocks] == [prose, "Share the road, he said."]
+
+
+def test_code_keeps_lines() -> None:
+    block = Block(kind="code", text="\nif x:\n    y()  \n")
+    assert clean_body(Body((block,))).blocks == (Block(kind="code", text="if x:\n    y()"),)
+
+
+def test_helpers() -> None:
+    assert normalize_space("\ufeff a \t b ") == "a b"
+    assert is_noise_line("Werbung")
+    assert not is_noise_line("Werbung ist ein Thema, das viele Leser interessiert.")

@@ -1,0 +1,158 @@
+"""Hand-written pages, one per behaviour of the generic extractor."""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.extract import blocks_from, extract_body
+from scraper.model import Body, Document
+
+PARA = (
+    "The council voted on Tuesday to expand the city's tram network, a decision that "
+    "followed years of debate, two public consultations, and a narrow budget vote."
+)
+
+
+def _para(n: int) -> str:
+    return f"<p>Paragraph {n}: {PARA}</p>"
+
+
+def _doc(body: str, *, title: str = "Trams approved") -> Document:
+    html = f"<html><head><title>{title} | City News</title></head><body>{body}</body></html>"
+    return Document(tree=LexborHTMLParser(html), html=html)
+
+
+def _texts(body: Body) -> list[str]:
+    return [block.text for block in body.blocks]
+
+
+def test_article_paragraphs_in_order_and_title_h1_left_out() -> None:
+    doc = _doc(f"<article><h1>Trams approved</h1>{_para(1)}<h2>What next</h2>{_para(2)}</article>")
+    body = extract_body(doc)
+    assert [b.kind for b in body.blocks] == ["paragraph", "heading", "paragraph"]
+    assert body.blocks[1].level == 2
+    assert body.blocks[0].text.startswith("Paragraph 1:")
+
+
+def test_original_tree_is_not_mutated() -> None:
+    doc = _doc(f"<nav>Home News</nav><article>{_para(1)}{_para(2)}</article>")
+    extract_body(doc)
+    assert doc.tree.css_first("nav") is not None
+
+
+def test_hidden_duplicate_dropped() -> None:
+    hidden = f'<div style="display:none"><p>Hidden copy: {PARA}</p></div>'
+    doc = _doc(f"<article>{_para(1)}{_para(2)}{hidden}</article>")
+    assert not any("Hidden copy" in t for t in _texts(extract_body(doc)))
+
+
+def test_repeated_block_kept_once() -> None:
+    doc = _doc(f"<article>{_para(1)}{_para(2)}{_para(1)}</article>")
+    assert len(_texts(extract_body(doc))) == 2
+
+
+def test_split_body_merged() -> None:
+    chunk1 = f"<div class='body-part'>{_para(1)}{_para(2)}{_para(3)}</div>"
+    chunk2 = f"<div class='body-part'>{_para(4)}{_para(5)}</div>"
+    doc = _doc(f"<div id='wrap'>{chunk1}<div class='advert'>Buy now</div>{chunk2}</div>")
+    texts = _texts(extract_body(doc))
+    assert [t.split(":")[0] for t in texts] == [f"Paragraph {n}" for n in range(1, 6)]
+
+
+def test_comments_excluded() -> None:
+    comments = (
+        "<div id='comments'><p>Reader one: I disagree with this, strongly, and here is why.</p>"
+        "<p>Reader two: Great article, thanks for writing it, very helpful indeed.</p></div>"
+    )
+    doc = _doc(f"<article>{_para(1)}{_para(2)}{comments}</article>")
+    assert not any(t.startswith("Reader") for t in _texts(extract_body(doc)))
+
+
+def test_lists_tables_quotes_code_kept() -> None:
+    rich = (
+        f"{_para(1)}<ul><li>First point of the plan</li><li>Second point"
+        "<ul><li>Nested detail</li></ul></li></ul>"
+        "<blockquote><p>We are delighted, said the mayor.</p></blockquote>"
+        "<table><tr><th>Line</th><th>Cost</th></tr><tr><td>T1</td><td>4m</td></tr></table>"
+        f"<pre>route = 'T1'\n  stops = 12</pre>{_para(2)}"
+    )
+    blocks = extract_body(_doc(f"<article>{rich}</article>")).blocks
+    kinds = {(b.kind, b.text, b.level) for b in blocks}
+    assert ("list_item", "First point of the plan", 1) in kinds
+    assert ("list_item", "Nested detail", 2) in kinds
+    assert ("quote", "We are delighted, said the mayor.", 0) in kinds
+    assert ("table_row", "Line | Cost", 0) in kinds
+    assert ("code", "route = 'T1'\n  stops = 12", 0) in kinds
+
+
+def test_teaser_list_dropped() -> None:
+    teasers = "".join(
+        f"<li><a href='/story/{n}'>Another story about something else entirely {n}</a></li>"
+        for n in range(5)
+    )
+    doc = _doc(f"<article>{_para(1)}{_para(2)}<ul>{teasers}</ul>{_para(3)}</article>")
+    texts = _texts(extract_body(doc))
+    assert len(texts) == 3
+    assert not any("Another story" in t for t in texts)
+
+
+def test_ui_lines_dropped() -> None:
+    doc = _doc(f"<article>{_para(1)}<p>Anzeige</p><div>Share</div>{_para(2)}</article>")
+    assert _texts(extract_body(doc)) == [f"Paragraph 1: {PARA}", f"Paragraph 2: {PARA}"]
+
+
+def test_boilerplate_class_never_removes_the_body() -> None:
+    doc = _doc(
+        f"<div id='content-with-sidebar'>{_para(1)}{_para(2)}{_para(3)}</div>"
+        "<div class='sidebar'><p>Popular: ten things you did not know about trams.</p></div>"
+    )
+    texts = _texts(extract_body(doc))
+    assert len(texts) == 3
+    assert texts[0].startswith("Paragraph 1")
+
+
+def test_body_class_match_is_guarded() -> None:
+    html = (
+        "<html><body class='has-comments'><main class='share-layout'>"
+        f"{_para(1)}{_para(2)}</main></body></html>"
+    )
+    body = extract_body(Document(tree=LexborHTMLParser(html), html=html))
+    assert len(body.blocks) == 2
+
+
+def test_cjk_page() -> None:
+    sentence = (
+        "東京都は火曜日、新しい路面電車の路線を承認した。"
+        + "住民の意見を聞いた上で、計画は二年後に始まる。"
+    )
+    paragraphs = "".join(f"<p>{n}。{sentence}</p>" for n in range(4))
+    doc = _doc(f"<div class='menu-x'><a href='/'>ホーム</a></div><div>{paragraphs}</div>")
+    texts = _texts(extract_body(doc))
+    assert len(texts) == 4
+    assert all(sentence in t for t in texts)
+
+
+def test_div_text_page() -> None:
+    doc = _doc(f"<div><div>{PARA} {PARA}</div><div>{PARA.upper()}</div></div>")
+    assert len(extract_body(doc).blocks) == 2
+
+
+def test_no_article_gives_empty_body() -> None:
+    doc = _doc("<nav><a href='/'>Home</a></nav><div><a href='/a'>A</a> <a href='/b'>B</a></div>")
+    assert extract_body(doc) == Body(())
+
+
+def test_rule_hooks_remove_and_body() -> None:
+    page = (
+        f"<div class='story'>{_para(1)}<p class='promo-line'>Sponsored words here, "
+        f"long enough to be a paragraph of text.</p></div><div class='other'>{_para(2)}"
+        f"{_para(3)}{_para(4)}</div>"
+    )
+    body = extract_body(_doc(page), remove=[".promo-line"], body=[".missing", ".story"])
+    assert _texts(body) == [f"Paragraph 1: {PARA}"]
+
+
+def test_blocks_from_is_reusable() -> None:
+    tree = LexborHTMLParser(f"<div>{_para(1)}<h3>Sub</h3></div>")
+    body = blocks_from(tree.css("div"))
+    assert [(b.kind, b.level) for b in body.blocks] == [("paragraph", 0), ("heading", 3)]

@@ -1,0 +1,69 @@
+"""Real pages from the development corpus (fixtures/corpus, licences alongside): the
+extracted text must keep its shingle precision/recall (or snippet counts) above floors
+set a little under what was measured, so a regression fails."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.clean import clean_body
+from scraper.extract import extract_body
+from scraper.model import Document
+from tests.metric import shingle_score, snippet_count
+
+CORPUS = Path(__file__).parent.parent / "fixtures" / "corpus"
+
+# case, precision floor, recall floor (measured values minus a small margin)
+TEXT_CASES = [
+    ("fundus/ca-NationalPost_2024_08_28", 0.94, 0.95),
+    ("fundus/ca-TheProvince_2026_06_06", 0.96, 0.94),
+    ("fundus/ca-CBCNews_2024_08_08", 0.91, 0.95),
+    ("fundus/cn-People_2024_04_24", 0.94, 0.97),
+    ("fundus/de-DW_2023_04_28", 0.94, 0.94),
+    ("fundus/de-Heise_2024_04_19", 0.97, 0.92),
+    ("readability/lemonde-1", 0.95, 0.96),
+    ("readability/guardian-1", 0.97, 0.97),
+    ("readability/folha", 0.97, 0.97),
+]
+# case: every `with` snippet found, no `without` snippet found
+SNIPPET_CASES = [
+    "trafilatura/0a3108e507c54157a95fe7a1338f5e9c",
+    "trafilatura/0a4a8ab61c054192b1ec70cc3570cf45",
+    "trafilatura/0ac0531f1f0543f4a3f68159e5fd1875",
+]
+
+
+def _extract(case: str) -> tuple[str, dict[str, object]]:
+    folder = CORPUS / case
+    html = gzip.decompress((folder / "page.html.gz").read_bytes()).decode("utf-8")
+    doc = Document(tree=LexborHTMLParser(html), html=html)
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    return clean_body(extract_body(doc)).text, expected
+
+
+@pytest.mark.parametrize(("case", "precision", "recall"), TEXT_CASES)
+def test_text_shingles(case: str, precision: float, recall: float) -> None:
+    text, expected = _extract(case)
+    score = shingle_score(str(expected["text"]), text)
+    assert score.precision >= precision, f"{case}: precision {score.precision:.3f}"
+    assert score.recall >= recall, f"{case}: recall {score.recall:.3f}"
+
+
+@pytest.mark.parametrize("case", SNIPPET_CASES)
+def test_snippets(case: str) -> None:
+    text, expected = _extract(case)
+    with_ = [str(s) for s in expected["with"]]  # type: ignore[attr-defined]
+    without = [str(s) for s in expected["without"]]  # type: ignore[attr-defined]
+    count = snippet_count(text, with_=with_, without=without)
+    assert count.with_found == count.with_total, f"{case}: {count}"
+    assert count.without_found == 0, f"{case}: {count}"
+
+
+def test_licences_travel_with_the_pages() -> None:
+    for source in ("fundus", "readability", "trafilatura"):
+        assert any((CORPUS / source).glob("LICENSE*")), source
