@@ -86,6 +86,7 @@ _SNIFF_BYTES = 8192
 _META_CHARSET = re.compile(
     rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:\-]+)", re.IGNORECASE
 )
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _HTML_START = re.compile(
     rb"\s*<(?:!doctype\s+html|!--|html|head|body|meta|title|link|script|style|base|div|p|"
@@ -176,9 +177,9 @@ def _strict_decode(data: bytes, codec: str | None) -> str | None:
     chance of legacy text forming valid UTF-8 sequences is negligible."""
     if codec is None:
         return None
-    if codec not in _MULTI_BYTE and not data.isascii():
-        utf8 = _strict_decode(data, "utf-8")
-        if utf8 is not None:
+    if codec == "utf-8" or (codec not in _MULTI_BYTE and not data.isascii()):
+        utf8 = _utf8(data)
+        if utf8 is not None or codec == "utf-8":
             return utf8
     try:
         return data.decode(codec)
@@ -186,12 +187,22 @@ def _strict_decode(data: bytes, codec: str | None) -> str | None:
         return None
 
 
-def _undeclared_decode(data: bytes) -> str:
+def _utf8(data: bytes) -> str | None:
+    """The bytes as UTF-8, tolerating stray invalid bytes in a body that is UTF-8
+    (its real multi-byte characters outnumber the invalid sequences); None when the
+    body is not UTF-8 at all (a legacy page declared, or served, as UTF-8)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    return _detect(data) or data.decode("utf-8", errors="replace")
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    valid = len(_NON_ASCII.findall(text)) - invalid
+    return text if valid > invalid else None
+
+
+def _undeclared_decode(data: bytes) -> str:
+    return _utf8(data) or _detect(data) or data.decode("utf-8", errors="replace")
 
 
 def _detect(data: bytes) -> str | None:

@@ -193,3 +193,10 @@ def test_looks_like_html(head: bytes) -> None:
 )
 def test_does_not_look_like_html(head: bytes) -> None:
     assert not parse.looks_like_html(head)
+
+
+@pytest.mark.parametrize("declared", ["utf-8", None])
+def test_utf8_with_a_stray_byte_stays_utf8(declared: str | None) -> None:
+    data = ("<p>" + FR + "</p>").encode("utf-8").replace(b"bon,", b"bon\x92,")
+    text = parse.decode(raw(data, charset=declared), source_name="t")
+    assert text == "<p>" + FR.replace("bon,", "bon\ufffd,") + "</p>"
