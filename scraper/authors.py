@@ -54,6 +54,7 @@ _NOISE = (
     re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.*$"),  # numeric dates and whatever follows
     re.compile(r"\b\d{1,2}:\d{2}\b.*$"),  # times and whatever follows
     re.compile(r"\(\s*\)|\[\s*\]"),
+    re.compile(r"\([^()]{1,12}\)"),  # short handles after names: "Elena Muster (emu)"
 )
 _DATE_WORDS = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|january|february|march|april|june|"
@@ -63,6 +64,8 @@ _DATE_WORDS = re.compile(
     r"février|avril|juin|juillet|août|septembre|octobre|novembre|décembre)\w*.*$",
     re.IGNORECASE,
 )
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")  # "jane-doe": a URL slug, not a name
+_CREDIT = re.compile(r"\b(?:image|images|getty|istock\w*|photo|foto|picture)\b", re.IGNORECASE)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _MAX_WORDS = 6
 _MAX_LEN = 80
@@ -108,6 +111,8 @@ def clean_name(part: str) -> str | None:
     )
     name = _ROLE_TAIL.sub("", name).strip(" ,-\u2013\u2014|")
     if not name or not _HAS_LETTER.search(name) or len(name) > _MAX_LEN:
+        return None
+    if _SLUG.match(name) or _CREDIT.search(name):
         return None
     words = name.split()
     if len(words) > _MAX_WORDS or name.casefold() in _ROLE_WORDS:
