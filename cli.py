@@ -19,7 +19,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from scraper import batch, output, source
+from scraper import batch, output, rules, source
+from scraper.errors import ScraperError
 from scraper.settings import DEFAULT_USER_AGENT, FetchSettings, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -59,16 +60,30 @@ def scrape(
     force: Annotated[bool, typer.Option(help="Overwrite existing outputs.")] = False,
     timeout: Annotated[float, typer.Option(min=0.1, help="Total seconds per request.")] = 30.0,
     user_agent: Annotated[str, typer.Option(help="User-Agent header.")] = DEFAULT_USER_AGENT,
+    rules_dirs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--rules",
+            help="A directory of your own site rules (repeatable); they take precedence "
+            "over ~/.config/scrape/rules and the shipped rules.",
+        ),
+    ] = None,
+    no_rules: Annotated[bool, typer.Option("--no-rules", help="Use no site rules.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One line per source.")] = False,
 ) -> None:
     """Extract the article text (and metadata) of each SOURCE."""
     if url is not None and (len(sources) != 1 or Path(sources[0]).is_dir()):
         raise typer.BadParameter("--url goes with a single saved page or stdin", param_hint="--url")
-    settings = Settings(fetch=FetchSettings(timeout=timeout, user_agent=user_agent))
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        ruleset = rules.load_user_rules(rules_dirs or [], enabled=not no_rules)
+    except ScraperError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    settings = Settings(fetch=FetchSettings(timeout=timeout, user_agent=user_agent), rules=ruleset)
     options = batch.RunOptions(fmt=fmt.value, output_dir=output_dir, force=force)
     several = len(sources) > 1 or any(Path(s).is_dir() for s in sources if s != "-")
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
     outcomes = batch.run(
         source.expand(sources, url=url), settings=settings, options=options, stdin=sys.stdin.buffer
     )

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from scraper import clean, fetch, metadata, parse, source, textdump
+from scraper import clean, fetch, metadata, parse, rules, source, textdump
 from scraper import extract as extract_stage
 from scraper.errors import ExtractionError
-from scraper.model import Article, Body, Metadata, RawPage, Source
+from scraper.model import Article, Body, Document, Metadata, RawPage, Source
+from scraper.rules import Rule
 from scraper.settings import Settings
 
 
@@ -22,25 +23,40 @@ def pipeline(src: Source, *, settings: Settings, stdin: BinaryIO | None = None) 
         if src.kind == "url"
         else (source.read_local(src, settings=settings, stdin=stdin))
     )
-    return process(raw, source_name=src.location, url=src.url or raw.url)
+    return process(raw, source_name=src.location, url=src.url or raw.url, settings=settings)
 
 
-def process(raw: RawPage, *, source_name: str | None, url: str | None) -> Article:
+def process(
+    raw: RawPage, *, source_name: str | None, url: str | None, settings: Settings
+) -> Article:
     """The offline half of the pipeline: bytes in, Article out."""
+    ruleset = rules.shipped_rules() if settings.rules is None else settings.rules
     if raw.kind == "text":
         text = parse.decode(raw, source_name=source_name)
-        body = clean.clean_body(textdump.dump_body(text))
-        meta = textdump.dump_metadata(text, body=body)
+        rule = ruleset.for_url(url) or ruleset.for_text(text)
+        body = clean.clean_body(textdump.dump_body(text, rule=rule))
+        meta = textdump.dump_metadata(text, body=body, rule=rule)
     else:
         doc = parse.parse(raw, url=url, source_name=source_name)
-        meta = metadata.extract_metadata(doc)
-        body = clean.clean_body(extract_stage.extract_body(doc))
+        rule = rules.rule_for_page(ruleset, url=url, tree=doc.tree)
+        body = _html_body(doc, rule)
+        meta = metadata.extract_metadata(doc, selectors=rule.metadata_selectors if rule else None)
     if not body.blocks:
         raise ExtractionError("no article text found", source=source_name)
-    return assemble(body, meta, url=url, source_name=source_name)
+    return assemble(body, meta, url=url, source_name=source_name, rule=rule)
 
 
-def assemble(body: Body, meta: Metadata, *, url: str | None, source_name: str | None) -> Article:
+def _html_body(doc: Document, rule: Rule | None) -> Body:
+    """extract -> (the rule's text directives) -> clean."""
+    if rule is None:
+        return clean.clean_body(extract_stage.extract_body(doc))
+    body = extract_stage.extract_body(doc, remove=rule.remove + rule.remove_in_body, body=rule.body)
+    return clean.clean_body(rules.apply_text_rule(rule, body))
+
+
+def assemble(
+    body: Body, meta: Metadata, *, url: str | None, source_name: str | None, rule: Rule | None
+) -> Article:
     """Join body and metadata into the Article record."""
     return Article(
         url=url,
@@ -55,24 +71,26 @@ def assemble(body: Body, meta: Metadata, *, url: str | None, source_name: str | 
         tags=meta.tags,
         image=meta.image,
         text=body.text,
-        rule=None,
+        rule=rule.name if rule else None,
         source=source_name,
         blocks=body.blocks,
     )
 
 
-def extract(html: str | bytes, *, url: str | None = None) -> Article:
+def extract(
+    html: str | bytes, *, url: str | None = None, settings: Settings | None = None
+) -> Article:
     """Extract the article from an HTML page (bytes are decoded by their declared charset)."""
     content = html.encode("utf-8") if isinstance(html, str) else html
     charset = "utf-8" if isinstance(html, str) else None
     raw = RawPage(content=content, kind="html", url=url, charset=charset)
-    return process(raw, source_name=url, url=url)
+    return process(raw, source_name=url, url=url, settings=settings or Settings())
 
 
-def clean_text(text: str, *, url: str | None = None) -> Article:
+def clean_text(text: str, *, url: str | None = None, settings: Settings | None = None) -> Article:
     """Clean a plain-text dump of a page."""
     raw = RawPage(content=text.encode("utf-8"), kind="text", url=url, charset="utf-8")
-    return process(raw, source_name=url, url=url)
+    return process(raw, source_name=url, url=url, settings=settings or Settings())
 
 
 def scrape(url: str, *, settings: Settings | None = None) -> Article:

@@ -38,6 +38,7 @@ fall back to the generic extractor.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -45,6 +46,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 from scraper.errors import RuleError
 from scraper.model import Body
@@ -151,6 +154,36 @@ class RuleSet:
 
     def by_name(self, name: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.name == name), None)
+
+
+def load_user_rules(
+    dirs: Sequence[Path], *, enabled: bool = True, environ: Mapping[str, str] | None = None
+) -> RuleSet:
+    """The rules of a run: the given dirs, then the user's config dir if it
+    exists, then the shipped rules; none at all when not enabled."""
+    if not enabled:
+        return RuleSet()
+    config = default_user_rules_dir(environ)
+    folders = [*dirs, config] if config.is_dir() else list(dirs)
+    return load_rules(dirs=folders) if folders else shipped_rules()
+
+
+@functools.cache
+def shipped_rules() -> RuleSet:
+    """The shipped rules, loaded and validated once per process (immutable)."""
+    return load_rules()
+
+
+def rule_for_page(rules: RuleSet, *, url: str | None, tree: LexborHTMLParser) -> Rule | None:
+    """The rule for an HTML page: by its URL, else by the address the page
+    declares for itself (canonical link or og:url), so a saved page given
+    without --url still gets its site's rule."""
+    rule = rules.for_url(url)
+    if rule is not None or not rules.rules:
+        return rule
+    node = tree.css_first('link[rel="canonical"][href], meta[property="og:url"][content]')
+    declared = node and (node.attributes.get("href") or node.attributes.get("content"))
+    return rules.for_url(declared) if declared else None
 
 
 def apply_text_rule(rule: Rule, body: Body) -> Body:

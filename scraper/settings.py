@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scraper.rules import RuleSet
+
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"
@@ -22,3 +24,5 @@ class FetchSettings:
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     max_input_bytes: int = 100 * 1024 * 1024  # cap on a local file or stdin
+    # Site rules: None means the shipped rules; RuleSet() means none (--no-rules).
+    rules: RuleSet | None = None
