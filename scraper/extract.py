@@ -8,6 +8,7 @@ its body-like siblings are cleaned of boilerplate classes and walked into blocks
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,13 +32,14 @@ PRIOR_CLASSES = (
     "article-text", "rich-text", "main-content", "content-body",
 )  # fmt: skip
 PUNCTUATION = ",.;:!?\uff0c\u3001\u3002\uff01\uff1f\u060c"  # incl. CJK and Arabic marks
-_DROP_PUNCTUATION = str.maketrans("", "", PUNCTUATION)
+_PUNCTUATION_RE = re.compile(f"[{re.escape(PUNCTUATION)}]")
 MIN_PARAGRAPH = 25  # characters
 TOP_CANDIDATES = 6
 PRIOR_BONUS = 1.4
 CLIMB_RATIO = 1.8  # an ancestor holding this many times the paragraphs is preferred
 LEVEL_SHARES = (1.0, 0.6, 0.35, 0.2)  # of a paragraph's score, to parent, grandparent...
 CLIMB_MAX_LINKS = 0.35
+INSIDE_DEPTH = 10  # levels above a paragraph that count it as held inside
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the best joins it
 SIBLING_PARAGRAPH = 80  # or a plain paragraph this long with few links
 SIBLING_MAX_LINKS = 0.25
@@ -131,7 +133,7 @@ def _paragraph_score(text: str) -> float:
     length = len(text)
     if length < MIN_PARAGRAPH:
         return 0.0
-    punct = length - len(text.translate(_DROP_PUNCTUATION))
+    punct = len(_PUNCTUATION_RE.findall(text))
     return 1.0 + min(punct, 10) + min(length / 100, 3.0)
 
 
@@ -165,7 +167,9 @@ def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
             parent = parent.parent
         inside[para] = inside.get(para, 0.0) + score
         ancestor = para.parent
-        while ancestor is not None and ancestor.tag != "html":
+        for _ in range(INSIDE_DEPTH):
+            if ancestor is None or ancestor.tag == "html":
+                break
             inside[ancestor] = inside.get(ancestor, 0.0) + score
             ancestor = ancestor.parent
     return _Scores(scores, inside)
