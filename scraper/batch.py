@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from scraper import output
+import httpx
+
+from scraper import fetch, output
 from scraper.errors import ScraperError
 from scraper.model import Article, Source
 from scraper.pipeline import pipeline
@@ -51,19 +53,29 @@ def run(
 ) -> Iterator[Outcome]:
     """Process sources one by one, lazily, yielding an Outcome for each."""
     names = _UniqueNames()
-    for src in sources:
-        name = names.claim(src)
-        yield _run_one(src, name=name, settings=settings, options=options, stdin=stdin)
+    with _SharedClient() as client:
+        for src in sources:
+            name = names.claim(src)
+            yield _run_one(
+                src, name=name, settings=settings, options=options, stdin=stdin, client=client
+            )
 
 
 def _run_one(
-    src: Source, *, name: str, settings: Settings, options: RunOptions, stdin: BinaryIO | None
+    src: Source,
+    *,
+    name: str,
+    settings: Settings,
+    options: RunOptions,
+    stdin: BinaryIO | None,
+    client: _SharedClient,
 ) -> Outcome:
     directory = options.output_dir
     if directory is not None and not options.force and output.is_done(directory, name):
         return Outcome(source=src, status="skipped", error="already done")
     try:
-        article = pipeline(src, settings=settings, stdin=stdin)
+        http = client.get() if src.kind == "url" else None
+        article = pipeline(src, settings=settings, stdin=stdin, client=http)
         paths: list[Path] = []
         if directory is not None:
             paths = output.write_article(directory, article, name=name, fmt=options.fmt, force=True)
@@ -74,6 +86,25 @@ def _run_one(
             source=src, status="failed", error=f"{src.location}: internal error: {exc!r}"
         )
     return Outcome(source=src, status="done", article=article, paths=tuple(paths))
+
+
+class _SharedClient:
+    """One HTTP client for the whole run, made on the first URL only."""
+
+    def __init__(self) -> None:
+        self._client: httpx.Client | None = None
+
+    def get(self) -> httpx.Client:
+        if self._client is None:
+            self._client = fetch.new_client()
+        return self._client
+
+    def __enter__(self) -> _SharedClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
 
 
 class _UniqueNames:

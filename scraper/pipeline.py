@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+import httpx
+
 from scraper import clean, fetch, metadata, parse, rules, source, textdump
 from scraper import extract as extract_stage
 from scraper.errors import ExtractionError
@@ -16,10 +18,17 @@ from scraper.rules import Rule
 from scraper.settings import Settings
 
 
-def pipeline(src: Source, *, settings: Settings, stdin: BinaryIO | None = None) -> Article:
-    """Read or fetch one source and turn it into an Article. Raises ScraperError."""
+def pipeline(
+    src: Source,
+    *,
+    settings: Settings,
+    stdin: BinaryIO | None = None,
+    client: httpx.Client | None = None,
+) -> Article:
+    """Read or fetch one source and turn it into an Article. Raises ScraperError.
+    `client` is an httpx.Client to reuse across calls (fetch.new_client())."""
     raw = (
-        fetch.fetch(src.location, settings=settings.fetch)
+        fetch.fetch(src.location, settings=settings.fetch, client=client)
         if src.kind == "url"
         else (source.read_local(src, settings=settings, stdin=stdin))
     )

@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.errors import RuleError
+from scraper.metadata import parse_field_selector
 from scraper.model import Body
 from scraper.rules_patterns import PatternError, Span, compile_pattern, compile_span
 from scraper.rules_text import TextRule, apply_text_directives
@@ -82,7 +83,6 @@ MAX_SELECTOR_CHARS = 500
 
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
-_FIELD_SELECTOR = re.compile(r"^(?P<css>.+?)(?:\s+@(?P<attr>[A-Za-z_:][-\w:.]*))?$", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,10 +292,10 @@ class _Validator:
     def field_selectors(self, value: object, key: str) -> tuple[str, ...]:
         items = self.strings(value, key)
         for i, item in enumerate(items):
-            match = _FIELD_SELECTOR.match(item.strip())
-            if match is None:
-                raise self.fail(f"{key}[{i}]", f"bad field selector {item!r}")
-            self.css(match["css"], f"{key}[{i}]")
+            try:
+                parse_field_selector(item)
+            except ValueError as exc:
+                raise self.fail(f"{key}[{i}]", str(exc)) from None
         return items
 
     def pattern(self, value: object, key: str) -> re.Pattern[str]:
