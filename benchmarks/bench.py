@@ -32,10 +32,10 @@ from benchmarks.report import Run, print_all
 from benchmarks.runner import PageResult, RunInfo, peak_rss_kb, refuse_network, run_all
 
 FAIRNESS = (
-    "Every extractor got the same decoded str per page: the page bytes were decoded once, "
-    "before timing, by their declared charset (BOM, else <meta charset>, else UTF-8, else "
-    "charset-normalizer's guess), together with the same URL. Times are the wall time of "
-    "the extraction calls only, one process, one page at a time; network access was refused."
+    "Every extractor got the same decoded str and URL per page: the bytes were decoded once, "
+    "before timing (valid UTF-8 as UTF-8, else the <meta> charset with bad bytes replaced, "
+    "else charset-normalizer's guess). Times are the wall time of the extraction calls only, "
+    "one process, one page at a time; network access was refused."
 )
 
 

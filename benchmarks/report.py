@@ -138,6 +138,7 @@ def best_of(cells: Sequence[Cell], *, higher: bool) -> Cell:
 
 
 LOWER_IS_BETTER = ("seconds", "errors", "empty output", "peak RSS MB", "peak - corpus MB")
+NO_BEST = ("scrape speed ÷ this",)
 
 
 def render(title: str, runs: Sequence[Run], rows: Sequence[Row], *, digits: int) -> Table:
@@ -147,7 +148,7 @@ def render(title: str, runs: Sequence[Run], rows: Sequence[Row], *, digits: int)
     for run in runs:
         table.add_column(run.info.name, justify="right")
     for source, label, cells in rows:
-        best = best_of(cells, higher=label not in LOWER_IS_BETTER)
+        best = None if label in NO_BEST else best_of(cells, higher=label not in LOWER_IS_BETTER)
         shown = [fmt(cell, digits=digits, bold=cell == best and len(runs) > 1) for cell in cells]
         table.add_row(source, label, *shown)
     return table
