@@ -53,11 +53,24 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_MAX = 100
+# "Lesen Sie auch: <headline>", "Lea también: ...": a link to another article.
+_READ_ALSO = re.compile(
+    r"^\W{0,3}(?:read (?:also|more)|see also|related|more on this|lesen sie (?:auch|mehr)|"
+    r"lies auch|auch interessant|mehr zum thema|weitere informationen|das könnte sie "
+    r"(?:auch )?interessieren|lire (?:aussi|également)|à lire aussi|voir aussi|"
+    r"lea (?:también|más)|lee también|vea también|ver también|mira|leggi anche|"
+    r"lees ook|czytaj (?:też|także|również)|zobacz też|přečtěte si také|läs också|"
+    r"les også|læs også|lue myös)\s*[:>»|]",
+    re.IGNORECASE,
+)
+_READ_ALSO_MAX = 250
 
 
 def normalize_space(text: str) -> str:
     """Whitespace folded to single spaces, invisible characters removed, ends stripped."""
-    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 def _normalize_code(text: str) -> str:
@@ -79,6 +92,7 @@ def is_noise_line(text: str) -> bool:
         is_ui_line(text)
         or _RELATIVE_TIME.match(text) is not None
         or (len(text) <= _CREDIT_MAX and _CREDIT.match(text) is not None)
+        or (len(text) <= _READ_ALSO_MAX and _READ_ALSO.match(text) is not None)
     )
 
 

@@ -159,18 +159,14 @@ def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
         score = _paragraph_score(text)
         if not score:
             continue
-        parent = para.parent
-        for share in LEVEL_SHARES:
-            if parent is None or parent.tag in ("html", "-document"):
-                break
-            scores[parent] = scores.get(parent, 0.0) + score * share
-            parent = parent.parent
-        inside[para] = inside.get(para, 0.0) + score
         ancestor = para.parent
-        for _ in range(INSIDE_DEPTH):
+        inside[para] = inside.get(para, 0.0) + score
+        for depth in range(INSIDE_DEPTH):
             if ancestor is None or ancestor.tag == "html":
                 break
             inside[ancestor] = inside.get(ancestor, 0.0) + score
+            if depth < len(LEVEL_SHARES):
+                scores[ancestor] = scores.get(ancestor, 0.0) + score * LEVEL_SHARES[depth]
             ancestor = ancestor.parent
     return _Scores(scores, inside)
 

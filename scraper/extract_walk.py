@@ -32,6 +32,8 @@ BLOCK_TAGS = frozenset(
 SKIP = frozenset({"-comment", "summary", "img", "video", "audio", "source", "picture"})
 # A block whose text is more than this share link text is a teaser or menu.
 MAX_LINK_SHARE = 0.6
+TAIL_MAX = 40  # characters of a trailing line that is dropped when unpunctuated
+SENTENCE_END = (".", "!", "?", '"', "\u201d", "\u00bb", ")", "\u3002", "\uff01", "\uff1f")
 
 
 @dataclass(slots=True)
@@ -52,7 +54,25 @@ def blocks_from(nodes: Iterable[LexborNode], *, title: str = "") -> Body:
     for node in nodes:
         _element(walk, node, kind="paragraph", level=0)
         _flush(walk, "paragraph", 0)
-    return Body(tuple(walk.blocks))
+    return Body(_without_tail(walk.blocks))
+
+
+def _without_tail(blocks: list[Block]) -> tuple[Block, ...]:
+    """Drop what trails the last paragraph and cannot end an article: headings with
+    nothing under them, short unpunctuated lines ("About the author", "More on this")."""
+    end = len(blocks)
+    while end and _is_tail(blocks[end - 1]):
+        end -= 1
+    return tuple(blocks[:end])
+
+
+def _is_tail(block: Block) -> bool:
+    if block.kind == "heading":
+        return True
+    text = block.text
+    return block.kind in ("paragraph", "list_item") and (
+        len(text) < TAIL_MAX and not text.endswith(SENTENCE_END)
+    )
 
 
 def _children(walk: _Walk, node: LexborNode, *, kind: BlockKind, level: int) -> None:
