@@ -68,6 +68,17 @@ def test_noise_lines_dropped() -> None:
     assert [b.text for b in body.blocks] == [prose, "Share the road, he said."]
 
 
+def test_read_also_lines_dropped() -> None:
+    lines = [
+        "Lesen Sie auch: Neue Trambahn für Köln",
+        "Lea también: Impiden ingreso",
+        "Read also » x",
+    ]
+    long_line = "Read also: " + "a long paragraph of real prose, " * 10
+    body = clean_body(Body(tuple(_p(t) for t in [*lines, long_line])))
+    assert [b.text for b in body.blocks] == [long_line.strip()]
+
+
 def test_code_keeps_lines() -> None:
     block = Block(kind="code", text="\nif x:\n    y()  \n")
     assert clean_body(Body((block,))).blocks == (Block(kind="code", text="if x:\n    y()"),)

@@ -153,6 +153,15 @@ def test_rule_hooks_remove_and_body() -> None:
 
 
 def test_blocks_from_is_reusable() -> None:
-    tree = LexborHTMLParser(f"<div>{_para(1)}<h3>Sub</h3></div>")
+    tree = LexborHTMLParser(f"<div>{_para(1)}<h3>Sub</h3>{_para(2)}</div>")
     body = blocks_from(tree.css("div"))
-    assert [(b.kind, b.level) for b in body.blocks] == [("paragraph", 0), ("heading", 3)]
+    kinds = [(b.kind, b.level) for b in body.blocks]
+    assert kinds == [("paragraph", 0), ("heading", 3), ("paragraph", 0)]
+
+
+def test_trailing_heading_and_short_lines_dropped() -> None:
+    tail = "<h3>About the author</h3><p>More from this section</p>"
+    doc = _doc(f"<article>{_para(1)}<p>Short, but a sentence.</p>{_para(2)}{tail}</article>")
+    texts = _texts(extract_body(doc))
+    assert texts[-1] == f"Paragraph 2: {PARA}"
+    assert len(texts) == 3
