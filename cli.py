@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from scraper import batch, output, rules, source
+from scraper import batch, output, rules, ruletools, source
 from scraper.errors import ScraperError
 from scraper.settings import DEFAULT_USER_AGENT, FetchSettings, Settings
 
@@ -168,6 +168,102 @@ class _Printer:
     def _write(self, text: str) -> None:
         self.out.write(text)
         self.out.flush()
+
+
+rules_app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Tools for site-rule authors: list, validate, test and scaffold rules.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+RulesDirs = Annotated[
+    list[Path] | None, typer.Option("--rules", help="Also your rules in this directory.")
+]
+
+
+def _ruleset(dirs: list[Path] | None, err: Console) -> rules.RuleSet:
+    try:
+        return rules.load_user_rules(dirs or [])
+    except ScraperError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+
+
+@rules_app.command("list")
+def rules_list(rules_dirs: RulesDirs = None) -> None:
+    """List the rules in use, with their domains and files."""
+    for rule in _ruleset(rules_dirs, Console(stderr=True)).rules:
+        domains = ", ".join(rule.domains) or "(text signatures only)"
+        typer.echo(f"{rule.name}\t{rule.path}\t{domains}")
+
+
+@rules_app.command("validate")
+def rules_validate(
+    paths: Annotated[list[Path], typer.Argument(help="Rule files or directories of them.")],
+) -> None:
+    """Check rule files against the rule vocabulary; one line per file."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    files = [f for p in paths for f in (sorted(p.glob("*.toml")) if p.is_dir() else [p])]
+    failed = 0
+    for file in files:
+        try:
+            rules.load_rule(file)
+            err.print(f"ok: {file}", markup=False)
+        except ScraperError as exc:
+            failed += 1
+            err.print(f"error: {exc}", markup=False)
+    raise typer.Exit(EXIT_FAILED if failed or not files else EXIT_OK)
+
+
+@rules_app.command("test")
+def rules_test(
+    names: Annotated[list[str] | None, typer.Argument(help="Rule names (default: all).")] = None,
+    rules_dirs: RulesDirs = None,
+) -> None:
+    """Run rules on their fixture pages; show the diff against the expected output."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    chosen = [r for r in _ruleset(rules_dirs, err).rules if not names or r.name in names]
+    if names and len(chosen) != len(set(names)):
+        err.print(f"error: no rule named {sorted(set(names) - {r.name for r in chosen})}")
+        raise typer.Exit(EXIT_USAGE)
+    results = [ruletools.check_fixture(r, f) for r in chosen for f in r.fixtures]
+    for result in results:
+        status = "PASS" if result.ok else "FAIL"
+        line = f"{status} {result.rule} {result.fixture.page.name}"
+        err.print(f"{line}  P {result.precision:.3f} R {result.recall:.3f}", markup=False)
+        for problem in result.problems:
+            err.print(f"  {problem}", markup=False)
+        if not result.ok and result.diff:
+            err.print(result.diff, markup=False)
+    raise typer.Exit(EXIT_FAILED if any(not r.ok for r in results) else EXIT_OK)
+
+
+@rules_app.command("new")
+def rules_new(
+    name: Annotated[str, typer.Argument(help="The new rule's name, e.g. example-news.")],
+    page: Annotated[Path, typer.Option(help="A saved page of the site (.html, .txt).")],
+    url: Annotated[str, typer.Option(help="The page's original URL.")],
+    rules_dir: Annotated[Path, typer.Option(help="Where to write the rule.")] = Path("rules"),
+    fixtures_dir: Annotated[Path, typer.Option(help="Where to copy the page.")] = Path(
+        "fixtures/rules"
+    ),
+) -> None:
+    """Scaffold a rule, its fixture and the expected output (as extracted now, to correct)."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        paths = ruletools.scaffold(
+            name, page=page, url=url, rules_dir=rules_dir, fixtures_dir=fixtures_dir
+        )
+    except (ScraperError, OSError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    for path in paths:
+        err.print(f"wrote {path}", markup=False)
+
+
+def rules_main() -> None:
+    """Console-script entry point of `scrape-rules`."""
+    rules_app()
 
 
 def main() -> None:

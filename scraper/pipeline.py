@@ -38,35 +38,47 @@ def pipeline(
 def process(
     raw: RawPage, *, source_name: str | None, url: str | None, settings: Settings
 ) -> Article:
-    """The offline half of the pipeline: bytes in, Article out."""
+    """The offline half of the pipeline: bytes in, Article out, with the site
+    rule that matches the page (by URL, declared address or text signature)."""
     ruleset = rules.shipped_rules() if settings.rules is None else settings.rules
     if raw.kind == "text":
         text = parse.decode(raw, source_name=source_name)
         rule = ruleset.for_url(url) or ruleset.for_text(text)
-        body = clean.clean_body(textdump.dump_body(text, rule=rule))
-        meta = textdump.dump_metadata(text, body=body, rule=rule)
-    else:
-        doc = parse.parse(raw, url=url, source_name=source_name)
-        rule = rules.rule_for_page(ruleset, url=url, tree=doc.tree)
-        body = _html_body(doc, rule)
-        meta = metadata.extract_metadata(doc, selectors=rule.metadata_selectors if rule else None)
-    if not body.blocks:
-        raise ExtractionError("no article text found", source=source_name)
+        return from_text(text, rule=rule, source_name=source_name, url=url)
+    doc = parse.parse(raw, url=url, source_name=source_name)
+    rule = rules.rule_for_page(ruleset, url=url, tree=doc.tree)
+    return from_html(doc, rule=rule, source_name=source_name, url=url)
+
+
+def from_text(text: str, *, rule: Rule | None, source_name: str | None, url: str | None) -> Article:
+    """A decoded text dump, cleaned with the given rule (or none)."""
+    body = clean.clean_body(textdump.dump_body(text, rule=rule))
+    meta = textdump.dump_metadata(text, body=body, rule=rule)
     return assemble(body, meta, url=url, source_name=source_name, rule=rule)
 
 
-def _html_body(doc: Document, rule: Rule | None) -> Body:
-    """extract -> (the rule's text directives) -> clean."""
+def from_html(
+    doc: Document, *, rule: Rule | None, source_name: str | None, url: str | None
+) -> Article:
+    """A parsed page: extract -> (the rule's text directives) -> clean; metadata."""
     if rule is None:
-        return clean.clean_body(extract_stage.extract_body(doc))
-    body = extract_stage.extract_body(doc, remove=rule.remove + rule.remove_in_body, body=rule.body)
-    return clean.clean_body(rules.apply_text_rule(rule, body))
+        body = clean.clean_body(extract_stage.extract_body(doc))
+    else:
+        found = extract_stage.extract_body(
+            doc, remove=rule.remove + rule.remove_in_body, body=rule.body
+        )
+        body = clean.clean_body(rules.apply_text_rule(rule, found))
+    meta = metadata.extract_metadata(doc, selectors=rule.metadata_selectors if rule else None)
+    return assemble(body, meta, url=url, source_name=source_name, rule=rule)
 
 
 def assemble(
     body: Body, meta: Metadata, *, url: str | None, source_name: str | None, rule: Rule | None
 ) -> Article:
-    """Join body and metadata into the Article record."""
+    """Join body and metadata into the Article record. Raises ExtractionError
+    when no article text is left."""
+    if not body.blocks:
+        raise ExtractionError("no article text found", source=source_name)
     return Article(
         url=url,
         canonical_url=meta.canonical_url,

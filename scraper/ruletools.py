@@ -1,0 +1,180 @@
+"""Tools for rule authors: run a rule's fixtures against their expected output,
+and scaffold a new rule from a saved page. Used by `scrape-rules` and the tests."""
+
+from __future__ import annotations
+
+import difflib
+import gzip
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scraper import parse
+from scraper.errors import RuleError, ScraperError
+from scraper.evaluate import score_page
+from scraper.model import Article, RawPage
+from scraper.output import write_atomic
+from scraper.pipeline import from_html, from_text
+from scraper.rules import Fixture, Rule, load_rule
+
+MIN_SHINGLE_SCORE = 0.9  # HTML fixtures: precision and recall both at least this
+
+
+@dataclass(frozen=True, slots=True)
+class FixtureResult:
+    """One fixture run with its rule, compared with the expected output."""
+
+    rule: str
+    fixture: Fixture
+    precision: float
+    recall: float
+    problems: tuple[str, ...]  # empty when the fixture passes
+    diff: str  # unified diff of expected and extracted text, paragraph per line
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def run_fixture(rule: Rule | None, fixture: Fixture) -> Article:
+    """The fixture's page through the pipeline with this rule (or none)."""
+    try:
+        data = fixture.page.read_bytes()
+    except OSError as exc:
+        raise RuleError(
+            f"fixture page unreadable: {exc.strerror}", file=str(fixture.page)
+        ) from None
+    if fixture.page.name.endswith(".gz"):
+        data = gzip.decompress(data)
+    name = str(fixture.page)
+    if fixture.is_text:
+        raw = RawPage(content=data, kind="text", url=fixture.url)
+        text = parse.decode(raw, source_name=name)
+        return from_text(text, rule=rule, source_name=name, url=fixture.url)
+    raw = RawPage(content=data, kind="html", url=fixture.url)
+    doc = parse.parse(raw, url=fixture.url, source_name=name)
+    return from_html(doc, rule=rule, source_name=name, url=fixture.url)
+
+
+def check_fixture(rule: Rule, fixture: Fixture) -> FixtureResult:
+    """Text dumps must come out exactly; HTML pages must reach MIN_SHINGLE_SCORE
+    both ways; title, authors and (when expected) the date's day must match."""
+    expected = _expected(fixture, rule=rule.name)
+    try:
+        article = run_fixture(rule, fixture)
+    except ScraperError as exc:
+        return FixtureResult(rule.name, fixture, 0.0, 0.0, (str(exc),), "")
+    want = str(expected.get("text") or "")
+    score = score_page(want, article.text)
+    problems = [*_text_problems(fixture, article.text, want, score.precision, score.recall)]
+    problems += _metadata_problems(article, expected)
+    diff = "\n".join(
+        difflib.unified_diff(
+            want.split("\n\n"), article.text.split("\n\n"), "expected", "extracted", lineterm=""
+        )
+    )
+    return FixtureResult(rule.name, fixture, score.precision, score.recall, tuple(problems), diff)
+
+
+def _expected(fixture: Fixture, *, rule: str) -> dict[str, object]:
+    try:
+        data = json.loads(fixture.expected.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RuleError(
+            f"cannot read expected output: {exc}", file=str(fixture.expected), rule=rule
+        ) from exc
+    if not isinstance(data, dict):
+        raise RuleError(
+            "expected output is not a JSON object", file=str(fixture.expected), rule=rule
+        )
+    return data
+
+
+def _text_problems(
+    fixture: Fixture, got: str, want: str, precision: float, recall: float
+) -> list[str]:
+    if fixture.is_text:
+        return [] if got == want else ["text differs from the expected text"]
+    if min(precision, recall) < MIN_SHINGLE_SCORE:
+        return [f"text precision {precision:.3f} / recall {recall:.3f} below {MIN_SHINGLE_SCORE}"]
+    return []
+
+
+def _metadata_problems(article: Article, expected: dict[str, object]) -> list[str]:
+    problems = []
+    if _fold(article.title) != _fold(expected.get("title")):
+        problems.append(f"title {article.title!r} != {expected.get('title')!r}")
+    if list(article.authors) != expected.get("authors", []):
+        problems.append(f"authors {list(article.authors)!r} != {expected.get('authors')!r}")
+    want_date = str(expected.get("date") or "")[:10]
+    if want_date and (article.date or "")[:10] != want_date:
+        problems.append(f"date {article.date!r} != {want_date!r}")
+    return problems
+
+
+def _fold(value: object) -> str:
+    return " ".join(str(value or "").split())
+
+
+def scaffold(
+    name: str, *, page: Path, url: str, rules_dir: Path, fixtures_dir: Path
+) -> tuple[Path, Path, Path]:
+    """Write rules_dir/<name>.toml, copy the page into fixtures_dir/<name>/ and
+    write its expected output as the generic extractor sees it now, for the
+    author to correct. Never overwrites. Returns (rule, page, expected) paths."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,63}", name):
+        raise RuleError("rule name must be lower case letters, digits, '.', '_' or '-'", rule=name)
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    if not host:
+        raise RuleError("the URL has no host", rule=name, url=url)
+    rule_path = rules_dir / f"{name}.toml"
+    data = page.read_bytes()
+    is_text = page.name.endswith((".txt", ".txt.gz"))
+    page_name = "page.txt" if is_text else "page.html.gz"
+    folder = fixtures_dir / name
+    page_copy, expected = folder / page_name, folder / "page.expected.json"
+    for path in (rule_path, page_copy, expected):
+        if path.exists():
+            raise RuleError("exists; not overwritten", file=str(path), rule=name)
+    if not is_text and not page.name.endswith(".gz"):
+        data = gzip.compress(data, mtime=0)
+    folder.mkdir(parents=True, exist_ok=True)
+    page_copy.write_bytes(data)
+    fixture = Fixture(page=page_copy, expected=expected, url=None if is_text else url)
+    article = run_fixture(None, fixture)
+    record = {
+        "title": article.title,
+        "authors": list(article.authors),
+        "date": article.date,
+        "text": article.text,
+    }
+    write_atomic(expected, json.dumps(record, ensure_ascii=False, indent=1) + "\n", force=False)
+    write_atomic(
+        rule_path, _template(name, host=host, fixture=fixture, rule_path=rule_path), force=False
+    )
+    load_rule(rule_path)  # the scaffold itself must validate
+    return rule_path, page_copy, expected
+
+
+def _template(name: str, *, host: str, fixture: Fixture, rule_path: Path) -> str:
+    def relative(path: Path) -> str:
+        return Path(os.path.relpath(path.resolve(), rule_path.parent.resolve())).as_posix()
+
+    url_line = f'url = "{fixture.url}"\n' if fixture.url else ""
+    return (
+        f'name = "{name}"\n'
+        'notes = """Where the selectors come from, and which fixture pages are real."""\n'
+        f'domains = ["{host}"]\n\n'
+        "# [html]\n"
+        '# body = ["article .story-body"]\n'
+        '# remove = [".newsletter", ".related"]\n\n'
+        "# [text]\n"
+        '# drop_phrases = ["Advertisement"]\n\n'
+        "[[fixtures]]\n"
+        f'page = "{relative(fixture.page)}"\n'
+        f"{url_line}"
+        f'expected = "{relative(fixture.expected)}"\n'
+    )

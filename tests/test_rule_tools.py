@@ -1,0 +1,72 @@
+"""`scrape-rules`: list, validate, test and scaffold rules, through Typer's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import rules_app
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = ROOT / "fixtures" / "pages" / "article.html"
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(rules_app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_list_names_every_shipped_rule_and_its_domains() -> None:
+    code, out, _ = invoke("list")
+    names = {line.split("\t")[0] for line in out.splitlines()}
+    assert code == 0 and {"daily8", "postmedia", "cbc", "thestar", "japan-forward"} <= names
+    assert "theprovince.com" in out and "nationalpost.com" in out
+
+
+def test_validate_names_file_and_key(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\ndomains = ["x.com"]\n[html]\nbody = ["div[["]\n')
+    code, _, err = invoke("validate", str(ROOT / "rules"), str(bad))
+    assert code == 1
+    assert err.count("ok: ") == len(list((ROOT / "rules").glob("*.toml")))
+    error = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(error) == 1 and str(bad) in error[0] and "html.body" in error[0]
+
+
+def test_shipped_rules_pass_their_fixtures() -> None:
+    code, _, err = invoke("test", "postmedia", "daily8")
+    assert code == 0, err
+    assert err.count("PASS") == 4 and "FAIL" not in err
+
+
+def test_new_scaffolds_a_rule_that_validates_and_passes(tmp_path: Path) -> None:
+    rules_dir, fixtures_dir = tmp_path / "rules", tmp_path / "fixtures"
+    args = ["new", "example-news", "--page", str(PAGE), "--url", "https://www.example.com/a"]
+    args += ["--rules-dir", str(rules_dir), "--fixtures-dir", str(fixtures_dir)]
+    code, _, err = invoke(*args)
+    assert code == 0, err
+    rule_file = rules_dir / "example-news.toml"
+    assert 'domains = ["example.com"]' in rule_file.read_text()
+    expected = json.loads((fixtures_dir / "example-news" / "page.expected.json").read_text())
+    assert expected["title"] == "River towns brace for record floods"
+    assert invoke("validate", str(rule_file))[0] == 0
+    code, _, err = invoke("test", "example-news", "--rules", str(rules_dir))
+    assert code == 0 and "PASS example-news page.html.gz" in err
+    code, _, err = invoke(*args)  # never overwrites
+    assert code == 1 and "exists" in err
+
+
+def test_a_failing_fixture_shows_the_diff(tmp_path: Path) -> None:
+    rules_dir, fixtures_dir = tmp_path / "rules", tmp_path / "fixtures"
+    args = ["new", "example-news", "--page", str(PAGE), "--url", "https://example.com/a"]
+    invoke(*args, "--rules-dir", str(rules_dir), "--fixtures-dir", str(fixtures_dir))
+    expected_file = fixtures_dir / "example-news" / "page.expected.json"
+    expected = json.loads(expected_file.read_text())
+    expected["text"] = "A paragraph the page does not have, so the fixture must fail."
+    expected_file.write_text(json.dumps(expected))
+    code, _, err = invoke("test", "example-news", "--rules", str(rules_dir))
+    assert code == 1 and "FAIL example-news" in err
+    assert "+++ extracted" in err and "-A paragraph the page does not have" in err
