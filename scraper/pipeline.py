@@ -32,7 +32,7 @@ def pipeline(
         if src.kind == "url"
         else (source.read_local(src, settings=settings, stdin=stdin))
     )
-    return process(raw, source_name=src.location, url=src.url or raw.url, settings=settings)
+    return process(raw, source_name=src.location, url=raw.url or src.url, settings=settings)
 
 
 def process(

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from tests.httpserver import redirect, respond, serve
 
 PAGE = Path(__file__).parents[1] / "fixtures" / "pages" / "article.html"
 FIRST = "Residents of the low-lying river towns"
@@ -145,3 +146,27 @@ def test_installed_command_runs_without_the_checkout(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [[], ["--format", "xml", "x.html"]])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert invoke(*args)[0] == 2
+
+
+def test_urls_from_a_real_server_with_one_failing(tmp_path: Path) -> None:
+    routes = {
+        "/news/story": respond(PAGE.read_bytes()),
+        "/gone": respond(b"not here", status=404),
+        "/moved": redirect("/news/story"),
+    }
+    with serve(routes) as base:
+        args = [f"{base}/news/story", f"{base}/gone", f"{base}/moved", "-f", "jsonl"]
+        code, out, err = invoke(*args, "--timeout", "5")
+        written_code, _, _ = invoke(f"{base}/news/story", "-o", str(tmp_path), "-q")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert records[0]["title"] == "River towns brace for record floods"
+    assert records[0]["url"] == f"{base}/news/story"
+    assert records[1]["source"] == f"{base}/gone" and "404" in records[1]["error"]
+    assert records[2]["url"] == f"{base}/news/story"  # the final URL after the redirect
+    assert f"error: {base}/gone" in err and "404" in err
+    assert written_code == 0
+    assert [p.name for p in sorted(tmp_path.iterdir())] == [
+        "127.0.0.1-" + base.rsplit(":", 1)[1] + "_news_story.json",
+        "127.0.0.1-" + base.rsplit(":", 1)[1] + "_news_story.txt",
+    ]
