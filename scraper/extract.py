@@ -31,7 +31,7 @@ PRIOR_CLASSES = (
     "entry-content", "article-content", "article__content", "post-body", "story-content",
     "article-text", "rich-text", "main-content", "content-body",
 )  # fmt: skip
-PUNCTUATION = ",.;:!?\uff0c\u3001\u3002\uff01\uff1f\u060c"  # incl. CJK and Arabic marks
+PUNCTUATION = ",.;:!?\uff0c\u3001\u3002\uff01\uff1f\u060c\u0964"  # CJK, Arabic, Devanagari marks
 _PUNCTUATION_RE = re.compile(f"[{re.escape(PUNCTUATION)}]")
 MIN_PARAGRAPH = 25  # characters
 TOP_CANDIDATES = 6

@@ -44,6 +44,12 @@ BOILER_SELECTOR = ", ".join(
     + [f"[{a}^={p} i]" for p in _PREFIXES for a in ("class", "id")]
 )
 
+# Class words that mark boilerplate even around long paragraphs.
+STRONG_BOILER = (
+    "comment", "disqus", "respond", "related", "recommend", "teaser", "newsletter",
+    "subscribe", "paywall", "regwall", "cookie", "consent", "gdpr", "outbrain", "taboola",
+    "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
+)  # fmt: skip
 # Removing these by a class match would empty the page.
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article", "head"})
 # Share of the page's text a class-matched element may hold and still be removed.
@@ -79,8 +85,22 @@ def _text_len(node: LexborNode | None) -> int:
 
 
 def remove_boilerplate_in(node: LexborNode) -> None:
-    """Detach boilerplate classes inside a chosen container (never the container)."""
+    """Detach boilerplate classes inside a chosen container (never the container).
+    A layout class ("sidebar-grid", "widget") wrapping article prose is kept; comments,
+    teasers and sign-up boxes go even when they hold long paragraphs."""
     total = _text_len(node)
     for match in node.css(BOILER_SELECTOR):
-        if match.tag not in PROTECTED_TAGS and _text_len(match) <= MAX_SHARE * total:
-            match.remove()
+        if match.tag in PROTECTED_TAGS:
+            continue
+        length = _text_len(match)
+        if length > MAX_SHARE * total:
+            continue
+        if length >= LONG_PARAGRAPH and not _is_strong(match) and _holds_prose(match):
+            continue
+        match.remove()
+
+
+def _is_strong(node: LexborNode) -> bool:
+    attrs = node.attributes
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    return any(word in names for word in STRONG_BOILER)
