@@ -38,7 +38,8 @@ TOP_CANDIDATES = 6
 PRIOR_BONUS = 1.4
 CLIMB_RATIO = 1.8  # an ancestor holding this many times the paragraphs is preferred
 LEVEL_SHARES = (1.0, 0.6, 0.35, 0.2)  # of a paragraph's score, to parent, grandparent...
-CLIMB_MAX_LINKS = 0.35
+CLIMB_MAX_LINKS = 0.2
+CLIMB_LEVELS = 5
 INSIDE_DEPTH = 10  # levels above a paragraph that count it as held inside
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the best joins it
 SIBLING_PARAGRAPH = 80  # or a plain paragraph this long with few links
@@ -115,18 +116,24 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
 
 def _climb(best: _Candidate, inside: dict[LexborNode, float]) -> _Candidate:
     """Go up from a container that holds only a small part of the paragraphs around it
-    (a body split into many small wrappers), while the ancestor is not a link farm."""
+    (a body split into chunks wrapped several levels deep), while the ancestor is not a
+    link farm."""
     node = best.node
-    while True:
-        parent = node.parent
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        if inside.get(parent, 0.0) < CLIMB_RATIO * inside.get(node, 0.0):
-            break
-        if _link_density(parent) > CLIMB_MAX_LINKS:
-            break
-        node = parent
+    while (higher := _richer_ancestor(node, inside)) is not None:
+        node = higher
     return best if node == best.node else _Candidate(node, best.score)
+
+
+def _richer_ancestor(node: LexborNode, inside: dict[LexborNode, float]) -> LexborNode | None:
+    held = inside.get(node, 0.0)
+    ancestor = node.parent
+    for _ in range(CLIMB_LEVELS):
+        if ancestor is None or ancestor.tag in ("body", "html"):
+            return None
+        if inside.get(ancestor, 0.0) >= CLIMB_RATIO * held:
+            return ancestor if _link_density(ancestor) <= CLIMB_MAX_LINKS else None
+        ancestor = ancestor.parent
+    return None
 
 
 def _paragraph_score(text: str) -> float:

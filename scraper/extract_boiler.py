@@ -26,8 +26,8 @@ TAG_SELECTOR = ", ".join(
 GUARDED_TAG_SELECTOR = "form, header, [role=banner]"
 
 _SUBSTRINGS = (
-    "cookie", "consent", "gdpr", "newsletter", "subscribe", "signup", "sign-up", "paywall",
-    "regwall", "share", "social", "sharing", "related", "recommend", "more-stories",
+    "cookie", "consent", "gdpr", "newsletter", "subscribe", "signup", "sign-up", "share",
+    "social", "sharing", "related", "recommend", "more-stories",
     "morestories", "read-more", "readmore", "teaser", "comment", "disqus", "breadcrumb",
     "sidebar", "widget", "advert", "-ad-", "_ad_", "adslot", "ad-slot", "ad-container",
     "adcontainer", "sponsor", "promo", "byline", "author-box", "authorbox", "author-bio",
@@ -47,7 +47,7 @@ BOILER_SELECTOR = ", ".join(
 # Class words that mark boilerplate even around long paragraphs.
 STRONG_BOILER = (
     "comment", "disqus", "respond", "related", "recommend", "teaser", "newsletter",
-    "subscribe", "paywall", "regwall", "cookie", "consent", "gdpr", "outbrain", "taboola",
+    "subscribe", "cookie", "consent", "gdpr", "outbrain", "taboola",
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
 )  # fmt: skip
 # Removing these by a class match would empty the page.
