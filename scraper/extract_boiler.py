@@ -33,7 +33,8 @@ _SUBSTRINGS = (
     "adcontainer", "sponsor", "promo", "byline", "author-box", "authorbox", "author-bio",
     "author-info", "bio-box", "caption", "credit", "copyright", "tags", "keywords",
     "toolbar", "outbrain", "taboola", "popup", "modal", "skip-link", "visually-hidden",
-    "sr-only", "screen-reader", "print-only", "banner", "masthead", "pagination",
+    "sr-only", "screen-reader", "print-only", "banner", "masthead", "pagination", "embed",
+    "placeholder", "offscreen", "a11y",
 )  # fmt: skip
 _WORDS = ("ad", "ads", "bio", "print", "tag", "meta", "hidden", "hide", "nav", "menu")
 _PREFIXES = ("ad-", "ad_", "ads-", "ads_")
