@@ -95,10 +95,13 @@ def _cleaned(nodes: list[LexborNode]) -> list[LexborNode]:
 
 
 def _title(tree: LexborHTMLParser) -> str:
-    parts = [node.text() for node in tree.css("head > title")]
+    head = tree.head
+    if head is None:
+        return ""
+    parts = [node.text() for node in head.css("title")]
     parts += [
         node.attributes.get("content") or ""
-        for node in tree.css("meta[property='og:title'], meta[name='twitter:title']")
+        for node in head.css("meta[property='og:title'], meta[name='twitter:title']")
     ]
     return " | ".join(parts)
 
@@ -156,6 +159,7 @@ class _Scores:
 def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
     scores: dict[LexborNode, float] = {}
     inside: dict[LexborNode, float] = {}
+    chains: dict[LexborNode, tuple[LexborNode, ...]] = {}
     seen: set[LexborNode] = set()
     for node in tree.css(selector):
         para = node.parent if node.tag == "br" else node
@@ -166,16 +170,33 @@ def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
         score = _paragraph_score(text)
         if not score:
             continue
-        ancestor = para.parent
         inside[para] = inside.get(para, 0.0) + score
-        for depth in range(INSIDE_DEPTH):
-            if ancestor is None or ancestor.tag == "html":
-                break
+        for depth, ancestor in enumerate(_ancestors(para, chains)):
             inside[ancestor] = inside.get(ancestor, 0.0) + score
             if depth < len(LEVEL_SHARES):
                 scores[ancestor] = scores.get(ancestor, 0.0) + score * LEVEL_SHARES[depth]
-            ancestor = ancestor.parent
     return _Scores(scores, inside)
+
+
+def _ancestors(
+    node: LexborNode, chains: dict[LexborNode, tuple[LexborNode, ...]]
+) -> tuple[LexborNode, ...]:
+    """Up to INSIDE_DEPTH ancestors below <html>, nearest first; memoised, since the
+    paragraphs of a page share most of their ancestors."""
+    path: list[LexborNode] = []
+    parent = node.parent
+    tail: tuple[LexborNode, ...] = ()
+    while parent is not None and parent.tag not in ("html", "-document"):
+        known = chains.get(parent)
+        if known is not None:
+            tail = known
+            break
+        path.append(parent)
+        parent = parent.parent
+    for ancestor in reversed(path):
+        tail = (ancestor, *tail)[:INSIDE_DEPTH]
+        chains[ancestor] = tail
+    return tail
 
 
 def _direct_text(node: LexborNode) -> str:

@@ -11,16 +11,21 @@ from collections.abc import Sequence
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # Elements that never hold article prose.
-TAG_SELECTOR = ", ".join(
-    (
-        "script, style, noscript, template, iframe, svg, canvas, button, select, input",
-        "textarea, nav, footer, aside, menu, dialog, figcaption, link, object, embed",
-        "[hidden], [aria-hidden=true], [style*='display:none'], [style*='display: none']",
-        "[style*='visibility:hidden'], [style*='visibility: hidden']",
-        "[role=navigation], [role=complementary], [role=dialog], [role=alertdialog]",
-        "[role=contentinfo], [role=menu], [role=menubar], [role=search], [role=toolbar]",
-    )
+TAG_SELECTOR = (
+    "script, style, noscript, template, iframe, svg, canvas, button, select, input, "
+    "textarea, nav, footer, aside, menu, dialog, figcaption, link, object, embed, "
+    "[hidden], [aria-hidden=true]"
 )
+# Roles and inline styles are checked in Python on the few elements that carry them:
+# one selector instead of one per value.
+ROLE_OR_STYLE = "[role], [style]"
+CHROME_ROLES = frozenset(
+    {
+        "navigation", "complementary", "dialog", "alertdialog", "contentinfo", "menu",
+        "menubar", "search", "toolbar",
+    }
+)  # fmt: skip
+HIDING_STYLES = ("display:none", "visibility:hidden")
 
 # Elements that are chrome unless they hold the text: checked before removal.
 GUARDED_TAG_SELECTOR = "form, header, [role=banner]"
@@ -39,8 +44,16 @@ _SUBSTRINGS = (
 _WORDS = ("ad", "ads", "bio", "print", "tag", "meta", "hidden", "hide", "nav", "menu")
 _PREFIXES = ("ad-", "ad_", "ads-", "ads_")
 
+# ids name a few kinds of chrome; classes name all of them.
+_ID_SUBSTRINGS = (
+    "cookie", "consent", "gdpr", "newsletter", "subscribe", "share", "social", "related",
+    "recommend", "comment", "disqus", "respond", "breadcrumb", "sidebar", "widget", "advert",
+    "sponsor", "promo", "outbrain", "taboola", "popup", "modal", "banner", "masthead",
+)  # fmt: skip
+
 BOILER_SELECTOR = ", ".join(
-    [f"[{a}*={s} i]" for s in _SUBSTRINGS for a in ("class", "id")]
+    [f"[class*={s} i]" for s in _SUBSTRINGS]
+    + [f"[id*={s} i]" for s in _ID_SUBSTRINGS]
     + [f"[{a}~={w} i]" for w in _WORDS for a in ("class", "id")]
     + [f"[{a}^={p} i]" for p in _PREFIXES for a in ("class", "id")]
 )
@@ -70,9 +83,23 @@ def remove_boilerplate(tree: LexborHTMLParser) -> None:
     """Detach chrome: scripts, navigation, hidden parts, and boilerplate classes."""
     for node in tree.css(TAG_SELECTOR):
         node.remove()
+    for node in tree.css(ROLE_OR_STYLE):
+        if _is_chrome(node):
+            node.remove()
     for node in tree.css(GUARDED_TAG_SELECTOR):
         if not _holds_prose(node):
             node.remove()
+
+
+def _is_chrome(node: LexborNode) -> bool:
+    attrs = node.attributes
+    if attrs.get("role") in CHROME_ROLES:
+        return True
+    style = attrs.get("style")
+    if not style:
+        return False
+    style = style.replace(" ", "").lower()
+    return any(hiding in style for hiding in HIDING_STYLES)
 
 
 def _holds_prose(node: LexborNode) -> bool:
