@@ -165,3 +165,27 @@ def test_trailing_heading_and_short_lines_dropped() -> None:
     texts = _texts(extract_body(doc))
     assert texts[-1] == f"Paragraph 2: {PARA}"
     assert len(texts) == 3
+
+
+def test_layout_class_wrapping_prose_is_kept_but_comments_go() -> None:
+    chunks = "".join(
+        f"<div class='sidebar-grid__container'>{_para(2 * n)}{_para(2 * n + 1)}</div>"
+        for n in range(3)
+    )
+    comments = f"<div class='comments-list'><p>Reader: {PARA}</p></div>"
+    doc = _doc(f"<article><div class='sidebar-grid'>{chunks}{comments}</div></article>")
+    texts = _texts(extract_body(doc))
+    assert [t.split(":")[0] for t in texts] == [f"Paragraph {n}" for n in range(6)]
+
+
+def test_body_split_into_deeply_wrapped_chunks_is_found_whole() -> None:
+    def chunk(first: int) -> str:
+        inner = "".join(_para(n) for n in range(first, first + 3))
+        return f"<div class='grid'><div class='item'><div class='body'>{inner}</div></div></div>"
+
+    teaser = (
+        "<div class='box'><p><a href='/x'>Other story with a long enough headline</a></p></div>"
+    )
+    doc = _doc(f"<main><div class='chunks'>{chunk(1)}{teaser}{chunk(4)}{chunk(7)}</div></main>")
+    texts = _texts(extract_body(doc))
+    assert [t.split(":")[0] for t in texts] == [f"Paragraph {n}" for n in range(1, 10)]
