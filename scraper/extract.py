@@ -113,27 +113,27 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
         scores = _score_parents(tree, PARAGRAPHS_AND_DIVS)
     if not scores.near:
         return []
-    best = _climb(_best(scores.near), scores.inside)
+    best = _climb(_best(scores), scores.inside)
     return _with_siblings(best, scores.near)
 
 
-def _climb(best: _Candidate, inside: dict[LexborNode, float]) -> _Candidate:
+def _climb(best: _Candidate, inside: dict[int, float]) -> _Candidate:
     """Go up from a container that holds only a small part of the paragraphs around it
     (a body split into chunks wrapped several levels deep), while the ancestor is not a
     link farm."""
     node = best.node
     while (higher := _richer_ancestor(node, inside)) is not None:
         node = higher
-    return best if node == best.node else _Candidate(node, best.score)
+    return _Candidate(node, best.score)
 
 
-def _richer_ancestor(node: LexborNode, inside: dict[LexborNode, float]) -> LexborNode | None:
-    held = inside.get(node, 0.0)
+def _richer_ancestor(node: LexborNode, inside: dict[int, float]) -> LexborNode | None:
+    held = inside.get(node.mem_id, 0.0)
     ancestor = node.parent
     for _ in range(CLIMB_LEVELS):
         if ancestor is None or ancestor.tag in ("body", "html"):
             return None
-        if inside.get(ancestor, 0.0) >= CLIMB_RATIO * held:
+        if inside.get(ancestor.mem_id, 0.0) >= CLIMB_RATIO * held:
             return ancestor if _link_density(ancestor) <= CLIMB_MAX_LINKS else None
         ancestor = ancestor.parent
     return None
@@ -149,37 +149,42 @@ def _paragraph_score(text: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _Scores:
-    """Readability-style scores (parent, grandparent...) and the paragraph score
-    held anywhere inside each node."""
+    """Readability-style scores (parent, grandparent...) and the paragraph score held
+    anywhere inside each node, keyed by the node's mem_id: selectolax's node `==`
+    compares serialised HTML, far too slow for dict keys."""
 
-    near: dict[LexborNode, float]
-    inside: dict[LexborNode, float]
+    near: dict[int, float]
+    inside: dict[int, float]
+    nodes: dict[int, LexborNode]
 
 
 def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
-    scores: dict[LexborNode, float] = {}
-    inside: dict[LexborNode, float] = {}
-    chains: dict[LexborNode, tuple[LexborNode, ...]] = {}
-    seen: set[LexborNode] = set()
+    scores: dict[int, float] = {}
+    inside: dict[int, float] = {}
+    chains: dict[int, tuple[LexborNode, ...]] = {}
+    nodes: dict[int, LexborNode] = {}
+    seen: set[int] = set()
     for node in tree.css(selector):
         para = node.parent if node.tag == "br" else node
-        if para is None or para in seen:
+        if para is None or para.mem_id in seen:
             continue
-        seen.add(para)
+        seen.add(para.mem_id)
         text = _direct_text(para) if para.tag == "div" else para.text(strip=True)
         score = _paragraph_score(text)
         if not score:
             continue
-        inside[para] = inside.get(para, 0.0) + score
+        inside[para.mem_id] = inside.get(para.mem_id, 0.0) + score
         for depth, ancestor in enumerate(_ancestors(para, chains)):
-            inside[ancestor] = inside.get(ancestor, 0.0) + score
+            key = ancestor.mem_id
+            inside[key] = inside.get(key, 0.0) + score
             if depth < len(LEVEL_SHARES):
-                scores[ancestor] = scores.get(ancestor, 0.0) + score * LEVEL_SHARES[depth]
-    return _Scores(scores, inside)
+                scores[key] = scores.get(key, 0.0) + score * LEVEL_SHARES[depth]
+                nodes[key] = ancestor
+    return _Scores(scores, inside, nodes)
 
 
 def _ancestors(
-    node: LexborNode, chains: dict[LexborNode, tuple[LexborNode, ...]]
+    node: LexborNode, chains: dict[int, tuple[LexborNode, ...]]
 ) -> tuple[LexborNode, ...]:
     """Up to INSIDE_DEPTH ancestors below <html>, nearest first; memoised, since the
     paragraphs of a page share most of their ancestors."""
@@ -187,7 +192,7 @@ def _ancestors(
     parent = node.parent
     tail: tuple[LexborNode, ...] = ()
     while parent is not None and parent.tag not in ("html", "-document"):
-        known = chains.get(parent)
+        known = chains.get(parent.mem_id)
         if known is not None:
             tail = known
             break
@@ -195,7 +200,7 @@ def _ancestors(
         parent = parent.parent
     for ancestor in reversed(path):
         tail = (ancestor, *tail)[:INSIDE_DEPTH]
-        chains[ancestor] = tail
+        chains[ancestor.mem_id] = tail
     return tail
 
 
@@ -214,10 +219,11 @@ def _link_density(node: LexborNode) -> float:
     return min(links / total, 1.0)
 
 
-def _best(scores: dict[LexborNode, float]) -> _Candidate:
-    top = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:TOP_CANDIDATES]
+def _best(scores: _Scores) -> _Candidate:
+    top = sorted(scores.near.items(), key=lambda item: item[1], reverse=True)[:TOP_CANDIDATES]
     ranked = [
-        _Candidate(node, score * (1.0 - _link_density(node)) * _prior(node)) for node, score in top
+        _Candidate(node, score * (1.0 - _link_density(node)) * _prior(node))
+        for node, score in ((scores.nodes[key], score) for key, score in top)
     ]
     return max(ranked, key=lambda c: c.score)
 
@@ -238,15 +244,16 @@ def _is_prior(node: LexborNode) -> bool:
     return any(name in names for name in PRIOR_CLASSES)
 
 
-def _with_siblings(best: _Candidate, scores: dict[LexborNode, float]) -> list[LexborNode]:
+def _with_siblings(best: _Candidate, scores: dict[int, float]) -> list[LexborNode]:
     parent = best.node.parent
     if parent is None or best.node.tag == "body":
         return [best.node]
     threshold = max(10.0, best.score * SIBLING_SHARE)
+    chosen = best.node.mem_id
     return [
         sibling
         for sibling in parent.iter()
-        if sibling == best.node or _joins(sibling, scores.get(sibling, 0.0), threshold)
+        if sibling.mem_id == chosen or _joins(sibling, scores.get(sibling.mem_id, 0.0), threshold)
     ]
 
 
