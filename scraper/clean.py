@@ -64,6 +64,23 @@ _READ_ALSO = re.compile(
     re.IGNORECASE,
 )
 _READ_ALSO_MAX = 250
+# "© 2022 Example Media. All rights reserved."
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\b)", re.IGNORECASE)
+_COPYRIGHT_MAX = 300
+# "Follow us on Facebook and Instagram", "Síguenos en Telegram": a call to action
+# names a platform and asks the reader to do something.
+_PLATFORM = re.compile(
+    r"\b(?:facebook|twitter|instagram|telegram|whatsapp|youtube|tiktok|linkedin|"
+    r"newsletter|podcast|app store|google play|ios|android|rss)\b",
+    re.IGNORECASE,
+)
+_CALL = re.compile(  # within the first six words: an imperative, not a report
+    r"^(?:\W*\w+){0,5}?\W*\b(?:follow|folg(?:e|en|t)|síguenos|siguenos|suivez|seguici|volg|obserwuj|join|"
+    r"únete|abonn\w*|subscri\w*|suscrib\w*|sign up|melde dich|download|descarga|"
+    r"herunterladen|like us)\b",
+    re.IGNORECASE,
+)
+_CALL_MAX = 250
 
 
 def normalize_space(text: str) -> str:
@@ -93,6 +110,17 @@ def is_noise_line(text: str) -> bool:
         or _RELATIVE_TIME.match(text) is not None
         or (len(text) <= _CREDIT_MAX and _CREDIT.match(text) is not None)
         or (len(text) <= _READ_ALSO_MAX and _READ_ALSO.match(text) is not None)
+        or (len(text) <= _COPYRIGHT_MAX and _COPYRIGHT.match(text) is not None)
+        or _is_call_to_action(text)
+    )
+
+
+def _is_call_to_action(text: str) -> bool:
+    """A short line asking the reader to follow, subscribe or download, naming a platform."""
+    return (
+        len(text) <= _CALL_MAX
+        and _PLATFORM.search(text) is not None
+        and _CALL.match(text) is not None
     )
 
 

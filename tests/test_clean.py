@@ -79,6 +79,18 @@ def test_read_also_lines_dropped() -> None:
     assert [b.text for b in body.blocks] == [long_line.strip()]
 
 
+def test_copyright_and_calls_to_action_dropped() -> None:
+    noise = [
+        "© 2022, Example News. All rights reserved.",
+        "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner.",
+        "Síguenos en Telegram para recibir todas nuestras actualizaciones",
+        "Download the Example News app for iOS and Android.",
+    ]
+    prose = "The minister posted on Twitter that the app would follow in May."
+    body = clean_body(Body(tuple(_p(t) for t in [*noise, prose])))
+    assert [b.text for b in body.blocks] == [prose]
+
+
 def test_code_keeps_lines() -> None:
     block = Block(kind="code", text="\nif x:\n    y()  \n")
     assert clean_body(Body((block,))).blocks == (Block(kind="code", text="if x:\n    y()"),)
