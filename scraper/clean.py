@@ -81,6 +81,11 @@ _CALL = re.compile(  # within the first six words: an imperative, not a report
     re.IGNORECASE,
 )
 _CALL_MAX = 250
+# Cheap substring prefilter before the regexes (most lines name no platform).
+_PLATFORM_HINTS = (
+    "facebook", "twitter", "instagram", "telegram", "whatsapp", "youtube", "tiktok",
+    "linkedin", "newsletter", "podcast", "app store", "google play", "ios", "android", "rss",
+)  # fmt: skip
 
 
 def normalize_space(text: str) -> str:
@@ -117,11 +122,12 @@ def is_noise_line(text: str) -> bool:
 
 def _is_call_to_action(text: str) -> bool:
     """A short line asking the reader to follow, subscribe or download, naming a platform."""
-    return (
-        len(text) <= _CALL_MAX
-        and _PLATFORM.search(text) is not None
-        and _CALL.match(text) is not None
-    )
+    if len(text) > _CALL_MAX:
+        return False
+    folded = text.lower()
+    if not any(hint in folded for hint in _PLATFORM_HINTS):
+        return False
+    return _PLATFORM.search(text) is not None and _CALL.match(text) is not None
 
 
 def _clean_block(block: Block) -> Block | None:

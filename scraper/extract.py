@@ -24,6 +24,8 @@ PARAGRAPHS = "p, pre, blockquote, td, li, br"
 # Pages that write paragraphs as bare text in divs are scored again with divs.
 PARAGRAPHS_AND_DIVS = PARAGRAPHS + ", div"
 WEAK_SCORE = 15.0
+# Paragraph-like elements that are often teaser links: scored net of their link text.
+LINKY_PARAGRAPHS = frozenset({"li", "td"})
 INLINE = frozenset({"-text", "a", "span", "em", "strong", "b", "i", "u", "font", "small", "sup"})
 PRIOR_TAGS = frozenset({"article", "main"})
 PRIOR_CLASSES = (
@@ -171,6 +173,8 @@ def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
         seen.add(para.mem_id)
         text = _direct_text(para) if para.tag == "div" else para.text(strip=True)
         score = _paragraph_score(text)
+        if score and para.tag in LINKY_PARAGRAPHS:
+            score *= 1.0 - _link_share(para, len(text))
         if not score:
             continue
         inside[para.mem_id] = inside.get(para.mem_id, 0.0) + score
@@ -209,6 +213,11 @@ def _direct_text(node: LexborNode) -> str:
     return "".join(
         child.text() for child in node.iter(include_text=True) if child.tag in INLINE
     ).strip()
+
+
+def _link_share(node: LexborNode, length: int) -> float:
+    links = sum(len(a.text(strip=True)) for a in node.css("a"))
+    return min(links / length, 1.0) if length else 1.0
 
 
 def _link_density(node: LexborNode) -> float:

@@ -29,6 +29,15 @@ BLOCK_TAGS = frozenset(
     | LISTS
     | CONTAINERS - {"span", "font"}
 )
+# Phrasing elements: read whole with text(). Any other element (span wrappers, <center>,
+# custom elements) is walked into when it holds blocks.
+INLINE = frozenset(
+    {
+        "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd",
+        "mark", "q", "s", "samp", "small", "strong", "sub", "sup", "time", "u", "var",
+        "wbr", "del", "ins", "tt", "big", "strike", "nobr", "ruby", "rt", "rp",
+    }
+)  # fmt: skip
 SKIP = frozenset({"-comment", "summary", "img", "video", "audio", "source", "picture"})
 # A block whose text is more than this share link text is a teaser or menu.
 MAX_LINK_SHARE = 0.6
@@ -80,7 +89,9 @@ def _children(walk: _Walk, node: LexborNode, *, kind: BlockKind, level: int) -> 
         tag = child.tag
         if tag == "-text":
             walk.parts.append(child.text_content or "")
-        elif tag in BLOCK_TAGS or (tag in CONTAINERS and _has_block(child)):
+        elif tag in SKIP:
+            continue
+        elif tag in BLOCK_TAGS or (tag not in INLINE and _has_block(child)):
             _flush(walk, kind, level)
             _element(walk, child, kind=kind, level=level)
             _flush(walk, kind, level)
@@ -88,7 +99,7 @@ def _children(walk: _Walk, node: LexborNode, *, kind: BlockKind, level: int) -> 
             text = child.text()
             walk.parts.append(text)
             walk.links += len(text.strip())
-        elif tag not in SKIP:
+        else:
             walk.parts.append(child.text())
 
 
