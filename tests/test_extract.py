@@ -189,3 +189,14 @@ def test_body_split_into_deeply_wrapped_chunks_is_found_whole() -> None:
     doc = _doc(f"<main><div class='chunks'>{chunk(1)}{teaser}{chunk(4)}{chunk(7)}</div></main>")
     texts = _texts(extract_body(doc))
     assert [t.split(":")[0] for t in texts] == [f"Paragraph {n}" for n in range(1, 10)]
+
+
+def test_layout_table_with_teaser_column() -> None:
+    teasers = "".join(
+        f"<li><a href='/n/{n}'>Most discussed: another long headline {n}, with words</a></li>"
+        for n in range(12)
+    )
+    article = "".join(_para(n) for n in range(4))
+    page = f"<table><tr><td><h2>Top 12</h2><ol>{teasers}</ol></td><td>{article}</td></tr></table>"
+    texts = _texts(extract_body(_doc(page)))
+    assert [t.split(":")[0] for t in texts] == [f"Paragraph {n}" for n in range(4)]
