@@ -1,17 +1,22 @@
-"""Fetch stage: an http(s) URL in, a RawPage out (httpx).
+"""Fetch stage: an http(s) URL in, a RawPage out (httpx), synchronously (`fetch`) or
+on an asyncio loop (`fetch_async`, used by scraper.crawl for many URLs at once).
 
-Redirects are followed here, one hop at a time, so that every target can be checked
-(scheme, loop, count). The total timeout covers the whole request however the server
-dribbles: each hop gets the remaining time as its httpx timeouts, the deadline is checked
-after every chunk, and a watchdog shuts the socket down at the deadline so that a server
-going silent mid-body cannot hold a read past it. The body cap applies to the
-decompressed bytes, inflated here with a bounded output, so a gzip bomb costs at most
-the cap.
+Both paths share every check; only the I/O differs. Redirects are followed here, one
+hop at a time, so that every target can be checked (scheme, loop, count). The total
+timeout covers the whole request however the server dribbles: the sync path gives each
+hop the remaining time as its httpx timeouts, checks the deadline after every chunk, and
+a watchdog shuts the socket down at the deadline so that a server going silent mid-body
+cannot hold a read past it; the async path wraps the request in asyncio.timeout. The
+body cap applies to the decompressed bytes, inflated here with a bounded output, so a
+gzip bomb costs at most the cap.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import email.utils
+import http.cookiejar
 import re
 import socket
 import threading
@@ -20,6 +25,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
+from pathlib import Path
 
 import httpx
 
@@ -34,8 +40,48 @@ _SCHEMES = frozenset(("http", "https"))
 _HTML_TYPES = frozenset(("text/html", "application/xhtml+xml"))
 _TEXT_TYPES = frozenset(("text/plain",))
 _GENERIC_TYPES = frozenset(("", "application/octet-stream", "binary/octet-stream"))
+PAGE_TYPES = _HTML_TYPES | _TEXT_TYPES | _GENERIC_TYPES
+# What a sitemap or a feed may be served as (scraper.discover reads them).
+LISTING_TYPES = PAGE_TYPES | frozenset(
+    (
+        "application/xml",
+        "text/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/gzip",
+        "application/x-gzip",
+    )
+)
+RETRYABLE_STATUSES = frozenset((408, 429))  # and every 5xx
 _CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
 _ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
+
+
+class TransportError(FetchError):
+    """The connection failed (cannot connect, reset, closed early): worth retrying."""
+
+
+class RetryableStatusError(HTTPStatusError):
+    """408, 429 or 5xx: worth retrying, after `retry_after` seconds when the server said."""
+
+    def __init__(
+        self, message: str, *, url: str, status: int, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, url=url, status=status)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A successful response: the body (decompressed, capped) before it is classified
+    as a page (`as_page`) or read as a sitemap or feed (scraper.discover)."""
+
+    url: str  # the final URL, after redirects
+    content: bytes
+    mime: str
+    charset: str | None
+    headers: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +94,65 @@ class _Deadline:
     def remaining(self, url: str) -> float:
         left = self.at - time.monotonic()
         if left <= 0:
-            raise FetchTimeout(f"timed out after {self.total:g} s", url=url)
+            raise self.expired(url)
         return left
+
+    def expired(self, url: str) -> FetchTimeout:
+        return FetchTimeout(f"timed out after {self.total:g} s", url=url)
 
 
 def fetch(url: str, *, settings: FetchSettings, client: httpx.Client | None = None) -> RawPage:
     """Fetch one URL. Raises FetchError (or a subclass) naming the URL.
 
     `client`, when given, is used (and left open) instead of a client made for this call."""
+    return as_page(fetch_response(url, settings=settings, client=client))
+
+
+def fetch_response(
+    url: str,
+    *,
+    settings: FetchSettings,
+    client: httpx.Client | None = None,
+    accept: frozenset[str] = PAGE_TYPES,
+) -> Fetched:
+    """Fetch one URL whose content type is in `accept`. Raises FetchError."""
     _check_scheme(url, origin=url)
     deadline = _Deadline(at=time.monotonic() + settings.timeout, total=settings.timeout)
     with _client(client, settings=settings) as http:
-        return _follow(http, url, settings=settings, deadline=deadline)
+        hops = _Hops(url, limit=settings.max_redirects)
+        while True:
+            got = _one_hop(
+                http, hops.current, hops=hops, settings=settings, accept=accept, deadline=deadline
+            )
+            if isinstance(got, Fetched):
+                return got
+            hops.follow(got)
+
+
+async def fetch_async(
+    url: str,
+    *,
+    settings: FetchSettings,
+    client: httpx.AsyncClient,
+    accept: frozenset[str] = PAGE_TYPES,
+) -> Fetched:
+    """`fetch_response` on an asyncio loop: the same checks, caps and total timeout."""
+    _check_scheme(url, origin=url)
+    deadline = _Deadline(at=time.monotonic() + settings.timeout, total=settings.timeout)
+    try:
+        async with asyncio.timeout(settings.timeout):
+            hops = _Hops(url, limit=settings.max_redirects)
+            while True:
+                got = await _one_hop_async(
+                    client, hops.current, hops=hops, settings=settings, accept=accept
+                )
+                if isinstance(got, Fetched):
+                    return got
+                hops.follow(got)
+    except TimeoutError:
+        raise deadline.expired(url) from None
+    except httpx.HTTPError as exc:
+        raise _transport_error(exc, url=url, deadline=deadline) from None
 
 
 @contextlib.contextmanager
@@ -67,23 +160,54 @@ def _client(given: httpx.Client | None, *, settings: FetchSettings) -> Iterator[
     if given is not None:
         yield given
         return
-    with new_client() as made:
+    with new_client(settings) as made:
         yield made
 
 
-def new_client() -> httpx.Client:
+def new_client(settings: FetchSettings | None = None) -> httpx.Client:
     """A client to share across many fetches (connection reuse; the CA bundle
-    is loaded once, which costs tens of milliseconds)."""
-    return httpx.Client(follow_redirects=False)
+    is loaded once, which costs tens of milliseconds). Proxies come from the
+    environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), as httpx reads them."""
+    cookies = load_cookies(settings.cookies_file) if settings else None
+    return httpx.Client(follow_redirects=False, cookies=cookies)
 
 
-def _headers(settings: FetchSettings) -> dict[str, str]:
-    return {
+def new_async_client(settings: FetchSettings) -> httpx.AsyncClient:
+    """The async client of a run: HTTP/2 where the server offers it (over TLS),
+    pooled connections sized to the concurrency, cookies from the cookies file."""
+    limits = httpx.Limits(
+        max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
+    )
+    return httpx.AsyncClient(
+        follow_redirects=False,
+        http2=True,
+        limits=limits,
+        cookies=load_cookies(settings.cookies_file),
+    )
+
+
+def load_cookies(path: Path | None) -> http.cookiejar.CookieJar | None:
+    """Cookies from a Netscape cookies.txt (as browsers' exporters write). Raises FetchError."""
+    if path is None:
+        return None
+    jar = http.cookiejar.MozillaCookieJar(str(path))
+    try:
+        jar.load(ignore_discard=True, ignore_expires=True)
+    except (OSError, http.cookiejar.LoadError) as exc:
+        raise FetchError(f"cannot read cookies file: {exc}", url=str(path)) from None
+    return jar
+
+
+def headers_for(settings: FetchSettings) -> dict[str, str]:
+    """The request headers: ours, then the user's (--header) over them."""
+    headers = {
         "User-Agent": settings.user_agent,
         "Accept": _ACCEPT,
         "Accept-Language": "en-US,en;q=0.9",
         "Accept-Encoding": "gzip, deflate",
     }
+    headers.update(settings.headers)
+    return headers
 
 
 def _check_scheme(url: str, *, origin: str) -> httpx.URL:
@@ -100,70 +224,123 @@ def _check_scheme(url: str, *, origin: str) -> httpx.URL:
     return parsed
 
 
-def _follow(
-    http: httpx.Client, url: str, *, settings: FetchSettings, deadline: _Deadline
-) -> RawPage:
-    seen = {url}
-    current = url
-    while True:
-        target = _one_hop(http, current, origin=url, settings=settings, deadline=deadline)
-        if isinstance(target, RawPage):
-            return target
-        if target in seen:
-            raise FetchError(f"redirect loop at {target}", url=url)
-        if len(seen) > settings.max_redirects:
-            raise FetchError(f"too many redirects (more than {settings.max_redirects})", url=url)
-        seen.add(target)
-        current = target
+class _Hops:
+    """The redirect chain of one request: loops and too many hops are errors."""
+
+    def __init__(self, origin: str, *, limit: int) -> None:
+        self.origin = origin
+        self.current = origin
+        self._seen = {origin}
+        self._limit = limit
+
+    def follow(self, target: str) -> None:
+        if target in self._seen:
+            raise FetchError(f"redirect loop at {target}", url=self.origin)
+        if len(self._seen) > self._limit:
+            raise FetchError(f"too many redirects (more than {self._limit})", url=self.origin)
+        self._seen.add(target)
+        self.current = target
 
 
 def _one_hop(
-    http: httpx.Client, url: str, *, origin: str, settings: FetchSettings, deadline: _Deadline
-) -> RawPage | str:
-    """Request `url`: the page, or the redirect target to request next."""
-    left = deadline.remaining(origin)
-    request = http.build_request(
-        "GET", url, headers=_headers(settings), timeout=httpx.Timeout(left)
-    )
+    http: httpx.Client,
+    url: str,
+    *,
+    hops: _Hops,
+    settings: FetchSettings,
+    accept: frozenset[str],
+    deadline: _Deadline,
+) -> Fetched | str:
+    """Request `url`: the response, or the redirect target to request next."""
+    origin = hops.origin
+    timeout = httpx.Timeout(deadline.remaining(origin))
+    request = http.build_request("GET", url, headers=headers_for(settings), timeout=timeout)
     try:
         response = http.send(request, stream=True)
     except httpx.HTTPError as exc:
         raise _transport_error(exc, url=origin, deadline=deadline) from None
     try:
-        location = response.headers.get("location")
-        if response.status_code in _REDIRECTS and location:
-            target = _resolve(response.url, location, origin=origin)
-            _check_scheme(target, origin=origin)
+        target = _redirect_target(response, origin=origin)
+        if target is not None:
             return target
-        return _read_page(response, origin=origin, settings=settings, deadline=deadline)
+        mime = _check_head(response, origin=origin, cap=settings.max_bytes, accept=accept)
+        body = _read_body(response, origin=origin, cap=settings.max_bytes, deadline=deadline)
+        return _fetched(response, body, mime=mime)
     finally:
         response.close()
 
 
-def _resolve(base: httpx.URL, location: str, *, origin: str) -> str:
+async def _one_hop_async(
+    http: httpx.AsyncClient,
+    url: str,
+    *,
+    hops: _Hops,
+    settings: FetchSettings,
+    accept: frozenset[str],
+) -> Fetched | str:
+    """The async twin of _one_hop; the caller's asyncio.timeout bounds it."""
+    origin = hops.origin
+    timeout = httpx.Timeout(settings.timeout)
+    request = http.build_request("GET", url, headers=headers_for(settings), timeout=timeout)
+    response = await http.send(request, stream=True)
     try:
-        return str(base.join(location))
+        target = _redirect_target(response, origin=origin)
+        if target is not None:
+            return target
+        mime = _check_head(response, origin=origin, cap=settings.max_bytes, accept=accept)
+        body = _Body(response, origin=origin, cap=settings.max_bytes)
+        async for raw in response.aiter_raw():
+            body.feed(raw)
+        return _fetched(response, body.finish(), mime=mime)
+    finally:
+        await response.aclose()
+
+
+def _redirect_target(response: httpx.Response, *, origin: str) -> str | None:
+    location = response.headers.get("location")
+    if response.status_code not in _REDIRECTS or not location:
+        return None
+    try:
+        target = str(response.url.join(location))
     except httpx.InvalidURL:
         raise FetchError(f"invalid redirect location {location!r}", url=origin) from None
+    _check_scheme(target, origin=origin)
+    return target
 
 
-def _read_page(
-    response: httpx.Response, *, origin: str, settings: FetchSettings, deadline: _Deadline
-) -> RawPage:
+def _check_head(response: httpx.Response, *, origin: str, cap: int, accept: frozenset[str]) -> str:
+    """Status, content type and declared length, before any body is read; the MIME type."""
     _check_status(response, origin=origin)
-    content_type = response.headers.get("content-type", "")
-    mime = content_type.split(";", 1)[0].strip().lower()
-    if mime not in _HTML_TYPES | _TEXT_TYPES | _GENERIC_TYPES:
+    mime = _mime(response.headers.get("content-type", ""))
+    if mime not in accept:
         raise NotHTMLError(f"not an HTML page: content type {mime}", url=origin)
-    _check_length(response, origin=origin, cap=settings.max_bytes)
-    body = _read_body(response, origin=origin, cap=settings.max_bytes, deadline=deadline)
-    charset = _CHARSET_PARAM.search(content_type)
-    return RawPage(
-        content=body,
-        kind=_page_kind(mime, body, origin=origin),
+    _check_length(response, origin=origin, cap=cap)
+    return mime
+
+
+def _mime(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _fetched(response: httpx.Response, body: bytes, *, mime: str) -> Fetched:
+    charset = _CHARSET_PARAM.search(response.headers.get("content-type", ""))
+    return Fetched(
         url=str(response.url),
+        content=body,
+        mime=mime,
         charset=charset.group(1) if charset else None,
         headers=tuple(response.headers.multi_items()),
+    )
+
+
+def as_page(fetched: Fetched) -> RawPage:
+    """The fetched body as an HTML or text page. Raises NotHTMLError."""
+    return RawPage(
+        content=fetched.content,
+        kind=_page_kind(fetched.mime, fetched.content, origin=fetched.url),
+        url=fetched.url,
+        charset=fetched.charset,
+        headers=fetched.headers,
     )
 
 
@@ -171,8 +348,24 @@ def _check_status(response: httpx.Response, *, origin: str) -> None:
     status = response.status_code
     if 200 <= status < 300:
         return
-    reason = response.reason_phrase or _phrase(status)
-    raise HTTPStatusError(f"HTTP {status} {reason}".rstrip(), url=origin, status=status)
+    message = f"HTTP {status} {response.reason_phrase or _phrase(status)}".rstrip()
+    if status in RETRYABLE_STATUSES or 500 <= status < 600:
+        wait = retry_after(response.headers.get("retry-after"))
+        raise RetryableStatusError(message, url=origin, status=status, retry_after=wait)
+    raise HTTPStatusError(message, url=origin, status=status)
+
+
+def retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        when = email.utils.parsedate_to_datetime(text).timestamp()
+        return max(when - (time.time() if now is None else now), 0.0)
+    return None
 
 
 def _phrase(status: int) -> str:
@@ -195,35 +388,51 @@ def _page_kind(mime: str, body: bytes, *, origin: str) -> PageKind:
         return "html"
     if mime in _TEXT_TYPES:
         return "text"
-    if parse.looks_like_html(body):
+    if mime in _GENERIC_TYPES and parse.looks_like_html(body):
         return "html"
     shown = mime or "none"
     raise NotHTMLError(f"not an HTML page: content type {shown}, body not HTML", url=origin)
 
 
+class _Body:
+    """The body as it streams in: inflated with bounded output, capped."""
+
+    def __init__(self, response: httpx.Response, *, origin: str, cap: int) -> None:
+        self._inflater = _Inflater(response.headers.get("content-encoding", ""), origin=origin)
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._cap = cap
+        self._origin = origin
+
+    def feed(self, raw: bytes) -> None:
+        self._append(self._inflater.feed(raw, room=self._cap - self._size + 1))
+
+    def finish(self) -> bytes:
+        self._append(self._inflater.flush())
+        return b"".join(self._parts)
+
+    def _append(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._cap:
+            raise TooLargeError(
+                f"body too large: over the cap of {self._cap} bytes", url=self._origin
+            )
+        self._parts.append(data)
+
+
 def _read_body(response: httpx.Response, *, origin: str, cap: int, deadline: _Deadline) -> bytes:
-    inflater = _Inflater(response.headers.get("content-encoding", ""), origin=origin)
-    parts: list[bytes] = []
-    size = 0
+    body = _Body(response, origin=origin, cap=cap)
     with _Watchdog(response, deadline=deadline) as watchdog:
         try:
             for raw in response.iter_raw():
                 deadline.remaining(origin)
-                size = _append(parts, inflater.feed(raw, room=cap - size + 1), size, cap, origin)
-            size = _append(parts, inflater.flush(), size, cap, origin)
+                body.feed(raw)
+            data = body.finish()
         except httpx.HTTPError as exc:
             raise _transport_error(exc, url=origin, deadline=deadline) from None
         if watchdog.fired:
-            raise FetchTimeout(f"timed out after {deadline.total:g} s", url=origin)
-    return b"".join(parts)
-
-
-def _append(parts: list[bytes], data: bytes, size: int, cap: int, origin: str) -> int:
-    size += len(data)
-    if size > cap:
-        raise TooLargeError(f"body too large: over the cap of {cap} bytes", url=origin)
-    parts.append(data)
-    return size
+            raise deadline.expired(origin)
+    return data
 
 
 class _Inflater:
@@ -286,8 +495,8 @@ class _Watchdog:
 
 def _transport_error(exc: httpx.HTTPError, *, url: str, deadline: _Deadline) -> FetchError:
     if isinstance(exc, httpx.TimeoutException) or time.monotonic() >= deadline.at:
-        return FetchTimeout(f"timed out after {deadline.total:g} s", url=url)
-    return FetchError(_reason(exc), url=url)
+        return deadline.expired(url)
+    return TransportError(_reason(exc), url=url)
 
 
 def _reason(exc: httpx.HTTPError) -> str:
