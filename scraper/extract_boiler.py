@@ -1,7 +1,9 @@
 """Boilerplate removal for the extractor: one selector for tags, one for classes/ids.
 
-Everything here mutates a clone of the page, never `Document.tree`. Matches are detached
-with `remove()` (not destroyed), so nested matches stay safe to touch.
+Everything here mutates a clone of the page, never `Document.tree`. Matches are unlinked
+with `remove(recursive=False)`: the subtree goes with its root in one step (selectolax's
+recursive removal would unlink every descendant one by one), nothing is freed before the
+document is, and nested matches stay safe to touch.
 """
 
 from __future__ import annotations
@@ -76,19 +78,19 @@ def remove_all(tree: LexborHTMLParser, selectors: Sequence[str]) -> None:
     """Detach every match of the given selectors (site-rule `remove` lists)."""
     if selectors:
         for node in tree.css(", ".join(selectors)):
-            node.remove()
+            node.remove(recursive=False)
 
 
 def remove_boilerplate(tree: LexborHTMLParser) -> None:
     """Detach chrome: scripts, navigation, hidden parts, and boilerplate classes."""
     for node in tree.css(TAG_SELECTOR):
-        node.remove()
+        node.remove(recursive=False)
     for node in tree.css(ROLE_OR_STYLE):
         if _is_chrome(node):
-            node.remove()
+            node.remove(recursive=False)
     for node in tree.css(GUARDED_TAG_SELECTOR):
         if not _holds_prose(node):
-            node.remove()
+            node.remove(recursive=False)
 
 
 def _is_chrome(node: LexborNode) -> bool:
@@ -125,7 +127,7 @@ def remove_boilerplate_in(node: LexborNode) -> None:
             continue
         if length >= LONG_PARAGRAPH and not _is_strong(match) and _holds_prose(match):
             continue
-        match.remove()
+        match.remove(recursive=False)
 
 
 def _is_strong(node: LexborNode) -> bool:
