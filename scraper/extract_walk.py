@@ -125,8 +125,8 @@ def _element(walk: _Walk, node: LexborNode, *, kind: BlockKind, level: int) -> N
 
 def _heading(walk: _Walk, node: LexborNode, level: int) -> None:
     text = normalize_space(node.text())
-    if level == 1 and walk.title and (not text or text.casefold() in walk.title):
-        return
+    if level == 1 and (not walk.blocks or (walk.title and text.casefold() in walk.title)):
+        return  # the headline: it opens the article or repeats the page title
     _emit(walk, "heading", text, level=level, links=0)
 
 

@@ -200,3 +200,13 @@ def test_layout_table_with_teaser_column() -> None:
     page = f"<table><tr><td><h2>Top 12</h2><ol>{teasers}</ol></td><td>{article}</td></tr></table>"
     texts = _texts(extract_body(_doc(page)))
     assert [t.split(":")[0] for t in texts] == [f"Paragraph {n}" for n in range(4)]
+
+
+def test_opening_h1_is_the_headline_even_with_a_kicker() -> None:
+    doc = _doc(f"<article><h1>Transport: Trams approved at last</h1>{_para(1)}{_para(2)}</article>")
+    assert [b.kind for b in extract_body(doc).blocks] == ["paragraph", "paragraph"]
+
+
+def test_later_h1_that_is_not_the_title_is_kept() -> None:
+    doc = _doc(f"<article>{_para(1)}<h1>A second part</h1>{_para(2)}</article>")
+    assert [(b.kind, b.level) for b in extract_body(doc).blocks][1] == ("heading", 1)
