@@ -66,16 +66,13 @@ def version_of(package: str) -> str:
 
 
 def scrape_version() -> str:
-    """The installed version, else the git commit of the checkout (+dirty if scraper/ is
-    modified), so a report says which code it measured."""
+    """The git commit of the checkout the benchmark runs from (+dirty if scraper/ has
+    uncommitted changes), so a report says which code it measured; else the installed
+    version (an editable install says 0.1.0 whatever the code)."""
     import subprocess
     from pathlib import Path
 
-    installed = version_of("scrape")
-    if installed != "?":
-        return installed
-    root = Path(__file__).resolve().parents[1]
-    git = ["git", "-C", str(root)]
+    git = ["git", "-C", str(Path(__file__).resolve().parents[1])]
     try:
         head = subprocess.run(
             [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
@@ -84,8 +81,10 @@ def scrape_version() -> str:
             [*git, "status", "--porcelain", "--", "scraper"], capture_output=True, text=True
         )
     except OSError:
-        return "?"
-    commit = head.stdout.strip() or "?"
+        return version_of("scrape")
+    commit = head.stdout.strip()
+    if head.returncode != 0 or not commit:
+        return version_of("scrape")
     return f"{commit}+dirty" if dirty.stdout.strip() else commit
 
 

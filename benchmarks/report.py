@@ -167,13 +167,12 @@ def worst_table(run: Run, *, count: int) -> Table:
     table = Table(
         title=f"Worst {count} pages for {run.info.name} (lowest F1)", title_justify="left"
     )
-    for name in ("source", "case", "P", "R", "F1", "error"):
+    for name in ("source", "case", "P", "R", "F1", "error / note"):
         table.add_column(name, justify="right" if name in {"P", "R", "F1"} else "left")
     for page in scored[:count]:
         cells = (page.precision, page.recall, page.f1)
-        table.add_row(
-            page.source, page.case, *(fmt(c, digits=3, bold=False) for c in cells), page.error or ""
-        )
+        note = page.error or ("" if page.has_output else "no output")
+        table.add_row(page.source, page.case, *(fmt(c, digits=3, bold=False) for c in cells), note)
     return table
 
 
