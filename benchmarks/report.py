@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import metric
 from benchmarks.extractors import FIELDS
 from benchmarks.runner import PageResult, RunInfo
+from scraper import evaluate as metric
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from benchmarks import metric
 from benchmarks.corpus import Case
 from benchmarks.extractors import Extractor, Output
 from benchmarks.fields import judge
+from scraper import evaluate as metric
 
 
 @dataclass(frozen=True, slots=True)
