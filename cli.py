@@ -7,6 +7,7 @@ Installed, it ships as `scraper._cli` (see pyproject.toml).
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -19,11 +20,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from scraper import batch, output, rules, ruletools, source
+from scraper import batch, discover, fetch, output, rules, ruletools, source
 from scraper.errors import ScraperError
-from scraper.settings import DEFAULT_USER_AGENT, FetchSettings, Settings
+from scraper.settings import DEFAULT_USER_AGENT, DiscoverSettings, FetchSettings, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+FETCH = FetchSettings()  # the defaults shown in --help
 
 
 class Format(StrEnum):
@@ -44,11 +46,18 @@ app = typer.Typer(
 @app.command()
 def scrape(
     sources: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
-            help="URLs, saved pages (.html, .txt, optionally .gz), directories, or - for stdin."
+            help="URLs (a sitemap or RSS/Atom feed expands to its articles), saved pages "
+            "(.html, .txt, optionally .gz), directories, or - for stdin."
         ),
-    ],
+    ] = None,
+    urls: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--urls", help="A file of URLs, one per line (- for stdin; # comments). Repeatable."
+        ),
+    ] = None,
     url: Annotated[
         str | None, typer.Option(help="Original address of a single saved page or of stdin.")
     ] = None,
@@ -58,8 +67,55 @@ def scrape(
         typer.Option("--output", "-o", help="Write files into this directory instead of stdout."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite existing outputs.")] = False,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Total seconds per request.")] = 30.0,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Sitemaps and feeds: only entries dated on or after this ISO date."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="Sitemaps and feeds: at most this many articles each, newest first."
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Total seconds per request attempt.")
+    ] = FETCH.timeout,
+    max_bytes: Annotated[
+        int, typer.Option(min=1024, help="Body cap in bytes, after decompression.")
+    ] = FETCH.max_bytes,
+    concurrency: Annotated[
+        int, typer.Option(min=1, help="Requests in flight, all hosts together.")
+    ] = FETCH.concurrency,
+    per_host: Annotated[
+        int, typer.Option(min=1, help="Requests in flight to one host.")
+    ] = FETCH.per_host,
+    delay: Annotated[
+        float, typer.Option(min=0.0, help="Seconds between request starts to one host.")
+    ] = FETCH.delay,
+    retries: Annotated[
+        int, typer.Option(min=0, help="Retries on connect errors, timeouts, 408, 429, 5xx.")
+    ] = FETCH.retries,
+    ignore_robots: Annotated[
+        bool, typer.Option("--ignore-robots", help="Fetch what robots.txt disallows.")
+    ] = False,
     user_agent: Annotated[str, typer.Option(help="User-Agent header.")] = DEFAULT_USER_AGENT,
+    header: Annotated[
+        list[str] | None,
+        typer.Option("--header", "-H", help="An extra request header, 'Name: value'. Repeatable."),
+    ] = None,
+    cookies: Annotated[
+        Path | None, typer.Option(help="Send cookies from this Netscape cookies.txt file.")
+    ] = None,
+    save_html: Annotated[
+        Path | None,
+        typer.Option(help="Keep each fetched page, with its URL and headers, in this directory."),
+    ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            help="Reuse pages fetched by earlier runs from this directory (and add to it)."
+        ),
+    ] = None,
     rules_dirs: Annotated[
         list[Path] | None,
         typer.Option(
@@ -73,22 +129,47 @@ def scrape(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One line per source.")] = False,
 ) -> None:
     """Extract the article text (and metadata) of each SOURCE."""
-    if url is not None and (len(sources) != 1 or Path(sources[0]).is_dir()):
+    args = sources or []
+    if not args and not urls:
+        raise typer.BadParameter("give a SOURCE or --urls FILE", param_hint="SOURCES")
+    if url is not None and (len(args) != 1 or urls or Path(args[0]).is_dir()):
         raise typer.BadParameter("--url goes with a single saved page or stdin", param_hint="--url")
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         ruleset = rules.load_user_rules(rules_dirs or [], enabled=not no_rules)
+        discover.parse_since(since)
+        fetch_settings = FetchSettings(
+            timeout=timeout,
+            user_agent=user_agent,
+            max_bytes=max_bytes,
+            headers=_headers(header or []),
+            cookies_file=cookies,
+            concurrency=concurrency,
+            per_host=per_host,
+            delay=delay,
+            retries=retries,
+            robots=not ignore_robots,
+            save_html=save_html,
+            cache=cache,
+        )
+        fetch.load_cookies(cookies)
+        listed = [source.url_list(u, stdin=sys.stdin.buffer) for u in urls or []]
     except ScraperError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_USAGE) from None
-    settings = Settings(fetch=FetchSettings(timeout=timeout, user_agent=user_agent), rules=ruleset)
-    options = batch.RunOptions(fmt=fmt.value, output_dir=output_dir, force=force)
-    several = len(sources) > 1 or any(Path(s).is_dir() for s in sources if s != "-")
-    outcomes = batch.run(
-        source.expand(sources, url=url), settings=settings, options=options, stdin=sys.stdin.buffer
+    settings = Settings(
+        fetch=fetch_settings,
+        discover=DiscoverSettings(since=since, limit=limit),
+        rules=ruleset,
     )
+    options = batch.RunOptions(fmt=fmt.value, output_dir=output_dir, force=force)
+    several = bool(urls) or len(args) > 1 or any(Path(s).is_dir() for s in args if s != "-")
+    # One URL may be a sitemap or feed: its JSON is a list only if it gives several.
+    several_or_maybe = True if several else (None if any(map(_is_url, args)) else False)
+    inputs = itertools.chain(source.expand(args, url=url), *listed)
+    outcomes = batch.run(inputs, settings=settings, options=options, stdin=sys.stdin.buffer)
     counts = _report(
-        outcomes, options=options, several=several, err=err, quiet=quiet, verbose=verbose
+        outcomes, options=options, several=several_or_maybe, err=err, quiet=quiet, verbose=verbose
     )
     if not quiet:
         err.print(
@@ -97,11 +178,25 @@ def scrape(
     raise typer.Exit(EXIT_FAILED if counts["failed"] else EXIT_OK)
 
 
+def _is_url(arg: str) -> bool:
+    return arg.startswith(source.URL_PREFIXES)
+
+
+def _headers(values: list[str]) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in values:
+        name, sep, content = value.partition(":")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"not 'Name: value': {value!r}", param_hint="--header")
+        pairs.append((name.strip(), content.strip()))
+    return tuple(pairs)
+
+
 def _report(
     outcomes: Iterator[batch.Outcome],
     *,
     options: batch.RunOptions,
-    several: bool,
+    several: bool | None,
     err: Console,
     quiet: bool,
     verbose: bool,
@@ -110,12 +205,16 @@ def _report(
     printer = _Printer(
         sys.stdout, fmt=options.fmt, as_list=several, to_files=options.output_dir is not None
     )
-    with _progress(err, enabled=several and err.is_terminal and not quiet) as advance:
+    with _progress(err, enabled=several is not False and err.is_terminal and not quiet) as advance:
         for outcome in outcomes:
             counts[outcome.status] += 1
             advance()
             if outcome.status == "failed":
                 err.print(f"error: {outcome.error}", markup=False)
+            elif outcome.status == "skipped" and outcome.error != "already done":
+                err.print(f"skipped: {outcome.error}", markup=False)
+            elif outcome.status == "listed" and not quiet:
+                err.print(f"listed: {outcome.source.location}: {outcome.error}", markup=False)
             elif verbose:
                 err.print(f"{outcome.status}: {outcome.source.location}", markup=False)
             printer.emit(outcome)
@@ -135,34 +234,48 @@ def _progress(err: Console, *, enabled: bool) -> Iterator[Callable[[], None]]:
 
 
 class _Printer:
-    """Writes results to stdout in the chosen format, as they arrive."""
+    """Writes results to stdout in the chosen format, as they arrive. `as_list` None:
+    one JSON object if only one result comes, else a list (a URL that was a feed)."""
 
-    def __init__(self, out: TextIO, *, fmt: str, as_list: bool, to_files: bool) -> None:
+    def __init__(self, out: TextIO, *, fmt: str, as_list: bool | None, to_files: bool) -> None:
         self.out, self.fmt, self.as_list, self.to_files = out, fmt, as_list, to_files
         self.count = 0
+        self._held: dict[str, object] | None = None  # the first record, while as_list is None
 
     def emit(self, outcome: batch.Outcome) -> None:
-        if self.to_files or outcome.status == "skipped":
+        resumed = outcome.status == "skipped" and outcome.error == "already done"
+        if self.to_files or resumed or outcome.status == "listed":
             return
         if self.fmt in ("json", "jsonl"):
-            self._emit_json(outcome)
+            self._emit_json(outcome.record())
         elif outcome.article is not None:
             render = output.render_markdown if self.fmt == "markdown" else output.render_text
             self._write(("\n" if self.count else "") + render(outcome.article) + "\n")
             self.count += 1
 
-    def _emit_json(self, outcome: batch.Outcome) -> None:
+    def _emit_json(self, record: dict[str, object]) -> None:
         if self.fmt == "jsonl":
-            self._write(output.render_json(outcome.record(), indent=None) + "\n")
+            self._write(output.render_json(record, indent=None) + "\n")
+        elif self.as_list is None and self._held is None:
+            self._held = record
+            return
+        elif self.as_list is None and self._held is not None:
+            self.as_list = True
+            held, self._held = self._held, None
+            self._emit_json(held)
+            self._emit_json(record)
+            return
         elif self.as_list:
-            body = output.render_json(outcome.record())
+            body = output.render_json(record)
             self._write(("[\n" if self.count == 0 else ",\n") + body)
         else:
-            self._write(output.render_json(outcome.record()) + "\n")
+            self._write(output.render_json(record) + "\n")
         self.count += 1
 
     def close(self) -> None:
-        if not self.to_files and self.fmt == "json" and self.as_list:
+        if self._held is not None:
+            self._write(output.render_json(self._held) + "\n")
+        elif not self.to_files and self.fmt == "json" and self.as_list is not False:
             self._write("\n]\n" if self.count else "[]\n")
 
     def _write(self, text: str) -> None:

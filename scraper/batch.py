@@ -1,23 +1,30 @@
-"""Run the pipeline over many sources: name outputs, skip what is done, write,
-and report one Outcome per source. One bad source never costs the others."""
+"""Run the pipeline over many sources: name outputs, skip what is done, fetch URLs
+concurrently (scraper.crawl), expand sitemaps and feeds (scraper.discover), extract,
+write, and report one Outcome per source. One bad source never costs the others.
+
+Outcomes come out in input order (URLs found in a sitemap or feed follow as they are
+found), whatever order the fetches finish in; fetching runs ahead of extraction by a
+bounded window, so memory stays flat over any number of sources.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-import httpx
-
-from scraper import fetch, output
+from scraper import archive, crawl, discover, fetch, output, source
 from scraper.errors import ScraperError
 from scraper.model import Article, Source
-from scraper.pipeline import pipeline
+from scraper.pipeline import process
 from scraper.settings import Settings
 
-Status = Literal["done", "failed", "skipped"]
+Status = Literal["done", "failed", "skipped", "listed"]
+_WINDOW_PER_SLOT = 8  # sources admitted ahead of the output, per concurrent request
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +39,20 @@ class Outcome:
     source: Source
     status: Status
     article: Article | None = None
-    error: str | None = None
+    error: str | None = None  # why it failed or was skipped; for "listed", what was found
     paths: tuple[Path, ...] = ()
 
     def record(self) -> dict[str, object]:
-        """The JSON object for this source: the article, or the error."""
+        """The JSON object for this source: the article, or the error (a skipped
+        source's also says "status": "skipped", its error being the reason)."""
         if self.article is not None:
             return self.article.to_dict()
-        return output.error_record(
+        record = output.error_record(
             source=self.source.location, url=self.source.url, error=self.error or self.status
         )
+        if self.status != "failed":
+            record["status"] = self.status
+        return record
 
 
 def run(
@@ -51,60 +62,200 @@ def run(
     options: RunOptions,
     stdin: BinaryIO | None = None,
 ) -> Iterator[Outcome]:
-    """Process sources one by one, lazily, yielding an Outcome for each."""
-    names = _UniqueNames()
-    with _SharedClient() as client:
-        for src in sources:
-            name = names.claim(src)
-            yield _run_one(
-                src, name=name, settings=settings, options=options, stdin=stdin, client=client
-            )
+    """Process sources, lazily, yielding an Outcome for each (in input order)."""
+    with _Batch(settings=settings, options=options, stdin=stdin) as runner:
+        yield from runner.run(sources)
 
 
-def _run_one(
-    src: Source,
-    *,
-    name: str,
-    settings: Settings,
-    options: RunOptions,
-    stdin: BinaryIO | None,
-    client: _SharedClient,
-) -> Outcome:
-    directory = options.output_dir
-    if directory is not None and not options.force and output.is_done(directory, name):
-        return Outcome(source=src, status="skipped", error="already done")
-    try:
-        http = client.get() if src.kind == "url" else None
-        article = pipeline(src, settings=settings, stdin=stdin, client=http)
-        paths: list[Path] = []
-        if directory is not None:
-            paths = output.write_article(directory, article, name=name, fmt=options.fmt, force=True)
-    except ScraperError as exc:
-        return Outcome(source=src, status="failed", error=str(exc))
-    except Exception as exc:  # a bug must not cost the other sources their output
-        return Outcome(
-            source=src, status="failed", error=f"{src.location}: internal error: {exc!r}"
-        )
-    return Outcome(source=src, status="done", article=article, paths=tuple(paths))
+@dataclass(slots=True)
+class _Root:
+    """The sitemap or feed source that discovered URLs come from: --limit counts here."""
+
+    pages: int = 0
+    sitemaps: int = 0
 
 
-class _SharedClient:
-    """One HTTP client for the whole run, made on the first URL only."""
+@dataclass(slots=True)
+class _Item:
+    """One admitted source, from admission until its Outcome is out."""
 
-    def __init__(self) -> None:
-        self._client: httpx.Client | None = None
+    src: Source
+    name: str
+    listing: bool = False  # a source argument that may be a sitemap or feed
+    root: _Root | None = None
+    outcome: Outcome | None = None  # known at admission (already done)
+    result: crawl.Result | None = None
+    waiting: bool = field(default=False)  # submitted to the crawler, no result yet
 
-    def get(self) -> httpx.Client:
-        if self._client is None:
-            self._client = fetch.new_client()
-        return self._client
 
-    def __enter__(self) -> _SharedClient:
+class _Batch:
+    def __init__(self, *, settings: Settings, options: RunOptions, stdin: BinaryIO | None):
+        self.settings = settings
+        self.options = options
+        self.stdin = stdin
+        self._names = _UniqueNames()
+        self._order: deque[_Item] = deque()  # admitted, Outcome not yet given, in order
+        self._found: deque[_Item] = deque()  # discovered by listings, not yet admitted
+        self._keys: dict[int, _Item] = {}
+        self._seen: set[str] = set()
+        self._stack = ExitStack()
+        self._crawler: crawl.Crawler | None = None
+        self._window = max(settings.fetch.concurrency * _WINDOW_PER_SLOT, 16)
+
+    def __enter__(self) -> _Batch:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._client is not None:
-            self._client.close()
+        self._stack.close()
+
+    def run(self, sources: Iterable[Source]) -> Iterator[Outcome]:
+        inputs = iter(sources)
+        more = True
+        while True:
+            if len(self._order) < self._window and (self._found or more):
+                if self._found:
+                    self._admit(self._found.popleft())
+                else:
+                    src = next(inputs, None)
+                    more = src is not None
+                    if src is not None:
+                        self._admit(self._item(src, listing=src.kind == "url"))
+                yield from self._emit(block=False)
+            elif self._order:
+                yield from self._emit(block=True)
+            else:
+                return
+
+    def _item(self, src: Source, *, listing: bool = False, root: _Root | None = None) -> _Item:
+        name = self._names.claim(src)
+        item = _Item(src=src, name=name, listing=listing, root=root)
+        directory = self.options.output_dir
+        if directory is not None and not self.options.force and output.is_done(directory, name):
+            item.outcome = Outcome(source=src, status="skipped", error="already done")
+        return item
+
+    def _admit(self, item: _Item) -> None:
+        self._order.append(item)
+        if item.outcome is not None or item.src.kind != "url":
+            return
+        url = item.src.location
+        cache = self.settings.fetch.cache
+        hit = archive.lookup(cache, url) if cache is not None else None
+        if hit is not None:
+            item.result = crawl.Result(key=0, url=url, fetched=hit, attempts=0)
+            return
+        key = len(self._keys) + 1
+        self._keys[key] = item
+        item.waiting = True
+        self._crawler_started().submit(crawl.Job(key=key, url=url, listing=item.listing))
+
+    def _crawler_started(self) -> crawl.Crawler:
+        if self._crawler is None:
+            self._crawler = self._stack.enter_context(crawl.Crawler(self.settings.fetch))
+        return self._crawler
+
+    def _emit(self, *, block: bool) -> Iterator[Outcome]:
+        """Outcomes of the items at the head of the order that are ready; when `block`,
+        wait until at least the head is."""
+        self._collect(block=False)
+        while self._order:
+            head = self._order[0]
+            if head.waiting:
+                if not block:
+                    return
+                self._collect(block=True)
+                continue
+            self._order.popleft()
+            block = False
+            yield self._finish(head)
+
+    def _collect(self, *, block: bool) -> None:
+        """Take finished fetches from the crawler (at least one when `block`)."""
+        if self._crawler is None:
+            return
+        while self._crawler.pending:
+            result = self._crawler.next_result(block=block)
+            if result is None:
+                return
+            item = self._keys.pop(result.key)
+            item.result, item.waiting = result, False
+            block = False
+
+    def _finish(self, item: _Item) -> Outcome:
+        src = item.src
+        try:
+            return self._outcome(item)
+        except ScraperError as exc:
+            return Outcome(source=src, status="failed", error=str(exc))
+        except Exception as exc:  # a bug must not cost the other sources their output
+            return Outcome(
+                source=src, status="failed", error=f"{src.location}: internal error: {exc!r}"
+            )
+
+    def _outcome(self, item: _Item) -> Outcome:
+        if item.outcome is not None:
+            return item.outcome
+        src = item.src
+        if item.result is None:
+            raw = source.read_local(src, settings=self.settings, stdin=self.stdin)
+            url = raw.url or src.url
+            article = process(raw, source_name=src.location, url=url, settings=self.settings)
+            return self._write(item, article)
+        result = item.result
+        if result.skipped is not None:
+            return Outcome(source=src, status="skipped", error=f"{src.location}: {result.skipped}")
+        if result.error is not None:
+            tries = f" (after {result.attempts} attempts)" if result.attempts > 1 else ""
+            return Outcome(source=src, status="failed", error=f"{result.error}{tries}")
+        assert result.fetched is not None
+        return self._fetched(item, result.fetched, from_cache=result.attempts == 0)
+
+    def _fetched(self, item: _Item, fetched: fetch.Fetched, *, from_cache: bool) -> Outcome:
+        src = item.src
+        if item.listing:
+            cap = self.settings.fetch.max_bytes
+            listing = discover.read_listing(fetched, settings=self.settings.discover, cap=cap)
+            if listing is not None:
+                return self._expand(item, listing)
+        raw = fetch.as_page(fetched)
+        if not from_cache and self.settings.fetch.cache is not None:
+            archive.store(self.settings.fetch.cache, src.location, fetched)
+        if self.settings.fetch.save_html is not None:
+            archive.save(
+                self.settings.fetch.save_html, item.name, requested=src.location, fetched=fetched
+            )
+        url = raw.url or src.url
+        article = process(raw, source_name=src.location, url=url, settings=self.settings)
+        return self._write(item, article)
+
+    def _write(self, item: _Item, article: Article) -> Outcome:
+        paths: list[Path] = []
+        directory = self.options.output_dir
+        if directory is not None:
+            paths = output.write_article(
+                directory, article, name=item.name, fmt=self.options.fmt, force=True
+            )
+        return Outcome(source=item.src, status="done", article=article, paths=tuple(paths))
+
+    def _expand(self, item: _Item, listing: discover.Listing) -> Outcome:
+        root = item.root or _Root()
+        limits = self.settings.discover
+        pages = sitemaps = 0
+        for url in listing.sitemaps:
+            if root.sitemaps < limits.max_sitemaps and url not in self._seen:
+                self._seen.add(url)
+                root.sitemaps += 1
+                sitemaps += 1
+                found = Source(kind="url", location=url, name=url, url=url)
+                self._found.append(self._item(found, listing=True, root=root))
+        for url in listing.pages:
+            if (limits.limit is None or root.pages < limits.limit) and url not in self._seen:
+                self._seen.add(url)
+                root.pages += 1
+                pages += 1
+                self._found.append(self._item(Source("url", url, url, url=url), root=root))
+        found_what = f"{pages} article URLs" + (f", {sitemaps} sitemaps" if sitemaps else "")
+        return Outcome(source=item.src, status="listed", error=f"{listing.kind}: {found_what}")
 
 
 class _UniqueNames:

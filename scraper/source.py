@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from scraper import parse
+from scraper import archive, parse
 from scraper.errors import SourceError
 from scraper.model import PageKind, RawPage, Source
 from scraper.settings import Settings
@@ -33,6 +33,33 @@ def expand(args: Iterable[str], *, url: str | None = None) -> Iterator[Source]:
             yield from walk(Path(arg))
         else:
             yield Source(kind="file", location=arg, name=Path(arg).name, url=url)
+
+
+def url_list(path: str, *, stdin: BinaryIO | None) -> Iterator[Source]:
+    """The URLs of a list file (`-`: stdin), one per line; blank lines and `#` comments
+    are skipped. The file is opened now (raising SourceError), its lines read lazily."""
+    if path == "-":
+        if stdin is None:
+            raise SourceError("no standard input", source="-")
+        return _url_lines(stdin)
+    try:
+        handle = Path(path).open("rb")  # noqa: SIM115 (closed by _url_lines)
+    except FileNotFoundError:
+        raise SourceError("no such file", source=path) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", source=path) from None
+    return _url_lines(handle, close=True)
+
+
+def _url_lines(handle: BinaryIO, *, close: bool = False) -> Iterator[Source]:
+    try:
+        for raw in handle:
+            line = raw.decode("utf-8", errors="replace").strip().lstrip("\ufeff")
+            if line and not line.startswith("#"):
+                yield Source(kind="url", location=line, name=line, url=line)
+    finally:
+        if close:
+            handle.close()
 
 
 def walk(root: Path) -> Iterator[Source]:
@@ -73,7 +100,12 @@ def read_local(src: Source, *, settings: Settings, stdin: BinaryIO | None) -> Ra
         data = _read_file(path, limit=limit)
         kind = page_kind(path)
         if path.suffix.lower() == ".gz":
-            data = _gunzip(data, limit=limit, source=src.location)
+            data = gunzip(data, limit=limit, source=src.location)
+        saved = archive.read_sidecar(path)  # a page kept by --save-html
+        if saved is not None:
+            url = src.url or saved.url
+            kind = kind or "html"
+            return RawPage(data, kind, url=url, charset=saved.charset, headers=saved.headers)
     if kind is None:
         kind = "html" if parse.looks_like_html(data) else "text"
     return RawPage(content=data, kind=kind, url=src.url)
@@ -100,7 +132,7 @@ def _read_capped(handle: BinaryIO, *, limit: int, source: str) -> bytes:
     return data
 
 
-def _gunzip(data: bytes, *, limit: int, source: str) -> bytes:
+def gunzip(data: bytes, *, limit: int, source: str) -> bytes:
     """Decompress, never producing more than limit bytes (a gzip bomb costs the cap)."""
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
@@ -112,4 +144,4 @@ def _gunzip(data: bytes, *, limit: int, source: str) -> bytes:
     return out
 
 
-__all__ = ["expand", "page_kind", "read_local", "walk"]
+__all__ = ["expand", "gunzip", "page_kind", "read_local", "url_list", "walk"]

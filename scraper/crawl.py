@@ -1,0 +1,253 @@
+"""Many URLs at once, politely: an asyncio loop in a background thread drives
+fetch.fetch_async while the caller's thread extracts the pages that are done.
+
+    with Crawler(settings.fetch) as crawler:
+        crawler.submit(Job(key=1, url="https://example.com/a"))
+        result = crawler.next_result()
+
+Politeness, per host (scheme, host and port): at most `per_host` requests in flight,
+their starts at least `delay` seconds apart (or the robots.txt Crawl-delay, bounded),
+and robots.txt obeyed (fetched once per host, parsed by Protego; RFC 9309: a 4xx means
+no rules, an unreachable one means nothing may be fetched). All hosts together have at
+most `concurrency` requests in flight. Connect errors, timeouts, 408, 429 and 5xx are
+retried with exponential backoff and jitter, honouring Retry-After up to a bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import random
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+import httpx
+from protego import Protego
+
+from scraper import fetch
+from scraper.errors import FetchError, FetchTimeout, HTTPStatusError, ScraperError
+from scraper.fetch import Fetched, RetryableStatusError, TransportError
+from scraper.settings import FetchSettings
+
+_RETRYABLE = (TransportError, FetchTimeout, RetryableStatusError)
+_ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
+_ROBOTS_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One URL to fetch; `key` is the caller's, handed back in the Result."""
+
+    key: int
+    url: str
+    listing: bool = False  # may be a sitemap or feed: XML and gzip content types accepted
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What became of a Job: the response, an error, or a reason it was skipped."""
+
+    key: int
+    url: str
+    fetched: Fetched | None = None
+    error: ScraperError | None = None
+    skipped: str | None = None  # e.g. disallowed by robots.txt
+    attempts: int = 1
+
+
+@dataclass(slots=True)
+class _Host:
+    """Politeness state of one host (touched on the loop's thread only)."""
+
+    slots: asyncio.Semaphore
+    delay: float
+    next_start: float = 0.0
+    robots: asyncio.Future[Protego | str] | None = None  # rules, or why none may be fetched
+
+
+@dataclass(slots=True)
+class _Attempts:
+    count: int = 0
+    errors: list[ScraperError] = field(default_factory=list)
+
+
+class Crawler:
+    """Fetches submitted Jobs concurrently on a private event loop thread."""
+
+    def __init__(self, settings: FetchSettings, *, seed: int | None = None) -> None:
+        self.settings = settings
+        self._results: queue.Queue[Result] = queue.Queue()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._futures: set[Future[None]] = set()
+        self._hosts: dict[str, _Host] = {}
+        self._rng = random.Random(seed)
+        self._client: httpx.AsyncClient | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self.pending = 0  # submitted, result not yet taken (the caller's thread only)
+
+    def __enter__(self) -> Crawler:
+        self._thread.start()
+        self._call(self._open())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for future in list(self._futures):
+            future.cancel()
+        with contextlib.suppress(Exception):
+            self._call(self._close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        self._loop.close()
+
+    def submit(self, job: Job) -> None:
+        """Queue a job; its Result comes out of next_result()."""
+        future = asyncio.run_coroutine_threadsafe(self._run(job), self._loop)
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
+        self.pending += 1
+
+    def next_result(self, *, block: bool = True) -> Result | None:
+        """The next finished job, in completion order; None when none is ready and
+        not `block`."""
+        try:
+            result = self._results.get(block=block)
+        except queue.Empty:
+            return None
+        self.pending -= 1
+        return result
+
+    def _call(self, coro: object) -> None:
+        asyncio.run_coroutine_threadsafe(coro, self._loop).result()  # type: ignore[arg-type]
+
+    async def _open(self) -> None:
+        self._client = fetch.new_async_client(self.settings)
+        self._slots = asyncio.Semaphore(self.settings.concurrency)
+
+    async def _close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def _run(self, job: Job) -> None:
+        tries = _Attempts()
+        try:
+            result = await self._fetch_job(job, tries)
+        except ScraperError as exc:
+            result = Result(key=job.key, url=job.url, error=exc, attempts=tries.count)
+        except Exception as exc:  # a bug must not lose the job's result
+            error = FetchError(f"internal error: {exc!r}", url=job.url)
+            result = Result(key=job.key, url=job.url, error=error, attempts=tries.count)
+        self._results.put(result)
+
+    async def _fetch_job(self, job: Job, tries: _Attempts) -> Result:
+        host = self._host(job.url)
+        if self.settings.robots:
+            refusal = await self._robots_refusal(job.url, host)
+            if refusal is not None:
+                return Result(key=job.key, url=job.url, skipped=refusal, attempts=0)
+        accept = fetch.LISTING_TYPES if job.listing else fetch.PAGE_TYPES
+        fetched = await self._with_retries(job.url, host, self.settings, accept, tries)
+        return Result(key=job.key, url=job.url, fetched=fetched, attempts=tries.count)
+
+    def _host(self, url: str) -> _Host:
+        split = urlsplit(url)
+        key = f"{split.scheme}://{split.netloc}".lower()
+        host = self._hosts.get(key)
+        if host is None:
+            host = _Host(slots=asyncio.Semaphore(self.settings.per_host), delay=self.settings.delay)
+            self._hosts[key] = host
+        return host
+
+    async def _with_retries(
+        self,
+        url: str,
+        host: _Host,
+        settings: FetchSettings,
+        accept: frozenset[str],
+        tries: _Attempts,
+    ) -> Fetched:
+        while True:
+            tries.count += 1
+            try:
+                return await self._polite_fetch(url, host, settings, accept)
+            except _RETRYABLE as exc:
+                if tries.count > settings.retries:
+                    raise
+                wait = self._wait_before_retry(exc, attempt=tries.count)
+                host.next_start = max(host.next_start, time.monotonic() + wait)
+                await asyncio.sleep(wait)
+
+    def _wait_before_retry(self, exc: FetchError, *, attempt: int) -> float:
+        """Retry-After when the server gave one (raising when it asks for more than the
+        bound), else exponential backoff with jitter."""
+        bound = self.settings.max_retry_wait
+        told = exc.retry_after if isinstance(exc, RetryableStatusError) else None
+        if told is not None:
+            if told > bound:
+                raise RetryableStatusError(
+                    f"{exc.message} (Retry-After {told:g} s is over the {bound:g} s bound)",
+                    url=exc.url or "",
+                    status=exc.status or 0,
+                    retry_after=told,
+                ) from None
+            return told
+        backoff = self.settings.backoff * 2 ** (attempt - 1)
+        return float(min(backoff * self._rng.uniform(0.5, 1.5), bound))
+
+    async def _polite_fetch(
+        self, url: str, host: _Host, settings: FetchSettings, accept: frozenset[str]
+    ) -> Fetched:
+        assert self._client is not None and self._slots is not None
+        async with host.slots:
+            now = time.monotonic()
+            start = max(now, host.next_start)
+            host.next_start = start + host.delay
+            if start > now:
+                await asyncio.sleep(start - now)
+            async with self._slots:
+                return await fetch.fetch_async(
+                    url, settings=settings, client=self._client, accept=accept
+                )
+
+    async def _robots_refusal(self, url: str, host: _Host) -> str | None:
+        """None when robots.txt lets us fetch `url`, else the reason it does not."""
+        if host.robots is None:
+            future: asyncio.Future[Protego | str] = asyncio.get_running_loop().create_future()
+            host.robots = future
+            try:
+                future.set_result(await self._load_robots(url, host))
+            except BaseException:  # cancelled: the jobs waiting on it must not hang
+                future.set_result("robots.txt could not be read")
+                raise
+        rules = await host.robots
+        if isinstance(rules, str):
+            return rules
+        if not rules.can_fetch(url, self.settings.user_agent):
+            return "disallowed by robots.txt"
+        return None
+
+    async def _load_robots(self, url: str, host: _Host) -> Protego | str:
+        split = urlsplit(url)
+        robots_url = f"{split.scheme}://{split.netloc}/robots.txt"
+        settings = replace(
+            self.settings,
+            max_bytes=_ROBOTS_MAX_BYTES,
+            timeout=min(self.settings.timeout, _ROBOTS_TIMEOUT),
+        )
+        try:
+            got = await self._with_retries(
+                robots_url, host, settings, fetch.PAGE_TYPES, _Attempts()
+            )
+        except _RETRYABLE as exc:  # unreachable: RFC 9309 says assume complete disallow
+            return f"robots.txt unreachable ({exc.message}), so nothing on the host is fetched"
+        except (HTTPStatusError, FetchError):  # 4xx, too large, not text: no rules
+            return Protego.parse("")
+        rules = Protego.parse(got.content.decode("utf-8", errors="replace"))
+        delay = rules.crawl_delay(self.settings.user_agent)
+        if delay is not None:
+            host.delay = max(host.delay, min(float(delay), self.settings.max_crawl_delay))
+        return rules
