@@ -144,6 +144,7 @@ class Crawler:
         self._results.put(result)
 
     async def _fetch_job(self, job: Job, tries: _Attempts) -> Result:
+        fetch.check_url(job.url)  # before robots.txt and the host's delay
         host = self._host(job.url)
         if self.settings.robots:
             refusal = await self._robots_refusal(job.url, host)

@@ -210,6 +210,11 @@ def headers_for(settings: FetchSettings) -> dict[str, str]:
     return headers
 
 
+def check_url(url: str) -> None:
+    """Raise FetchError unless `url` is an absolute http(s) URL with a host."""
+    _check_scheme(url, origin=url)
+
+
 def _check_scheme(url: str, *, origin: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
