@@ -504,10 +504,22 @@ def _transport_error(exc: httpx.HTTPError, *, url: str, deadline: _Deadline) -> 
     return TransportError(_reason(exc), url=url)
 
 
+def _os_cause(exc: BaseException) -> str:
+    """The name of the OS error under a wrapped one (async transports give no message)."""
+    seen: BaseException | None = exc.__cause__ or exc.__context__
+    for _ in range(5):
+        if seen is None:
+            break
+        if isinstance(seen, OSError):
+            return f"{type(seen).__name__} {seen}"
+        seen = seen.__cause__ or seen.__context__
+    return ""
+
+
 def _reason(exc: httpx.HTTPError) -> str:
     """A one-line human reason for a transport error."""
     detail = _ERRNO_PREFIX.sub("", str(exc).splitlines()[0] if str(exc) else "").strip()
-    lowered = detail.lower()
+    lowered = (detail + " " + _os_cause(exc)).lower()
     if isinstance(exc, httpx.ConnectError):
         if "refused" in lowered:
             return "connection refused"

@@ -1,0 +1,199 @@
+"""The concurrent fetcher against real servers on 127.0.0.1: retries, Retry-After,
+per-host and global limits, delays, robots.txt."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from scraper.crawl import Crawler, Job, Result
+from scraper.errors import HTTPStatusError
+from scraper.fetch import RetryableStatusError
+from scraper.settings import FetchSettings
+from tests.httpserver import Exchange, Handler, reset_connection, respond, serve
+
+PAGE = b"<html><body><p>Hello there.</p></body></html>"
+QUICK = FetchSettings(timeout=1.0, delay=0.0, per_host=8, backoff=0.01, robots=False)
+
+
+@dataclass
+class Log:
+    """What a test server saw: request paths, start times, concurrency."""
+
+    paths: list[str] = field(default_factory=list)
+    starts: list[float] = field(default_factory=list)
+    active: int = 0
+    peak: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def handler(self, inner: Handler, *, hold: float = 0.0) -> Handler:
+        def handle(ex: Exchange) -> None:
+            with self.lock:
+                self.paths.append(ex.request.path)
+                self.starts.append(time.monotonic())
+                self.active += 1
+                self.peak = max(self.peak, self.active)
+            try:
+                if hold:
+                    ex.pause(hold)
+                inner(ex)
+            finally:
+                with self.lock:
+                    self.active -= 1
+
+        return handle
+
+
+def sequence(*handlers: Handler) -> Handler:
+    """Each request gets the next handler; the last one repeats."""
+    count = iter(range(1_000_000))
+
+    def handle(ex: Exchange) -> None:
+        handlers[min(next(count), len(handlers) - 1)](ex)
+
+    return handle
+
+
+def crawl(settings: FetchSettings, urls: list[str], **kw: bool) -> dict[str, Result]:
+    with Crawler(settings, seed=1) as crawler:
+        for key, url in enumerate(urls):
+            crawler.submit(Job(key=key, url=url, **kw))
+        results = [crawler.next_result() for _ in urls]
+    return {r.url: r for r in results if r is not None}
+
+
+@contextmanager
+def site(routes: Mapping[str, Handler]) -> Iterator[str]:
+    with serve(routes) as base:
+        yield base
+
+
+def test_500_then_200_is_retried() -> None:
+    with site({"/a": sequence(respond(b"oops", status=500), respond(PAGE))}) as base:
+        result = crawl(QUICK, [base + "/a"])[base + "/a"]
+    assert result.fetched is not None and result.fetched.content == PAGE
+    assert result.attempts == 2
+
+
+def test_connection_reset_then_200_is_retried() -> None:
+    with site({"/a": sequence(reset_connection(), respond(PAGE))}) as base:
+        result = crawl(QUICK, [base + "/a"])[base + "/a"]
+    assert result.fetched is not None and result.attempts == 2
+
+
+def test_429_waits_for_retry_after() -> None:
+    busy = respond(b"slow down", status=429, headers=(("Retry-After", "1"),))
+    log = Log()
+    with site({"/a": log.handler(sequence(busy, respond(PAGE)))}) as base:
+        result = crawl(QUICK, [base + "/a"])[base + "/a"]
+    assert result.fetched is not None
+    assert 0.95 < log.starts[1] - log.starts[0] < 1.5
+
+
+def test_retry_after_over_the_bound_fails_at_once() -> None:
+    busy = respond(b"come back tomorrow", status=503, headers=(("Retry-After", "86400"),))
+    log = Log()
+    settings = FetchSettings(timeout=1.0, delay=0.0, robots=False, max_retry_wait=5.0)
+    with site({"/a": log.handler(busy)}) as base:
+        result = crawl(settings, [base + "/a"])[base + "/a"]
+    assert isinstance(result.error, RetryableStatusError)
+    assert "over the 5 s bound" in str(result.error)
+    assert len(log.paths) == 1
+
+
+def test_retries_give_up_after_the_limit_and_never_retry_404() -> None:
+    log = Log()
+    routes = {
+        "/down": log.handler(respond(b"down", status=503)),
+        "/gone": log.handler(respond(b"gone", status=404)),
+    }
+    with site(routes) as base:
+        results = crawl(QUICK, [base + "/down", base + "/gone"])
+    down, gone = results[base + "/down"], results[base + "/gone"]
+    assert isinstance(down.error, RetryableStatusError) and down.attempts == QUICK.retries + 1
+    assert isinstance(gone.error, HTTPStatusError) and gone.attempts == 1
+    assert log.paths.count("/down") == QUICK.retries + 1 and log.paths.count("/gone") == 1
+
+
+def test_slow_responses_are_fetched_concurrently() -> None:
+    log = Log()
+    with site({"/a": log.handler(respond(PAGE), hold=0.2)}) as base:
+        start = time.monotonic()
+        results = crawl(QUICK, [f"{base}/a?{i}" for i in range(8)])
+        elapsed = time.monotonic() - start
+    assert all(r.fetched is not None for r in results.values())
+    assert elapsed < 0.8  # 8 x 0.2 s one after the other would be 1.6 s
+    assert log.peak > 1
+
+
+def test_per_host_and_global_limits() -> None:
+    one, two = Log(), Log()
+    settings = FetchSettings(timeout=2.0, delay=0.0, robots=False, per_host=2, concurrency=3)
+    with (
+        site({"/a": one.handler(respond(PAGE), hold=0.1)}) as a,
+        site({"/a": two.handler(respond(PAGE), hold=0.1)}) as b,
+    ):
+        urls = [f"{base}/a?{i}" for i in range(6) for base in (a, b)]
+        start = time.monotonic()
+        crawl(settings, urls)
+        elapsed = time.monotonic() - start
+    assert one.peak <= 2 and two.peak <= 2
+    assert one.peak + two.peak >= 3  # both hosts were busy at once
+    assert elapsed >= 0.35  # 12 requests of 0.1 s, at most 3 at a time
+
+
+def test_delay_between_requests_to_one_host() -> None:
+    log = Log()
+    settings = FetchSettings(timeout=1.0, delay=0.15, robots=False, per_host=4)
+    with site({"/a": log.handler(respond(PAGE))}) as base:
+        crawl(settings, [f"{base}/a?{i}" for i in range(4)])
+    gaps = [b - a for a, b in itertools.pairwise(sorted(log.starts))]
+    assert len(gaps) == 3 and min(gaps) >= 0.13
+
+
+ROBOTS = b"User-agent: *\nDisallow: /private\n"
+
+
+def test_robots_disallow_skips_with_reason_and_is_fetched_once() -> None:
+    log = Log()
+    routes = {
+        "/robots.txt": log.handler(respond(ROBOTS, headers=(("Content-Type", "text/plain"),))),
+        "/public": log.handler(respond(PAGE)),
+        "/private/x": log.handler(respond(PAGE)),
+    }
+    settings = FetchSettings(timeout=1.0, delay=0.0, per_host=4, robots=True)
+    with site(routes) as base:
+        results = crawl(settings, [base + "/public", base + "/private/x", base + "/public?2"])
+        ignoring = crawl(QUICK, [base + "/private/x"])
+    assert results[base + "/public"].fetched is not None
+    assert results[base + "/private/x"].skipped == "disallowed by robots.txt"
+    assert ignoring[base + "/private/x"].fetched is not None
+    assert log.paths.count("/robots.txt") == 1
+
+
+def test_robots_unreachable_means_nothing_is_fetched_but_404_means_no_rules() -> None:
+    settings = FetchSettings(timeout=1.0, delay=0.0, retries=0, robots=True)
+    down = {"/robots.txt": respond(b"", status=500), "/a": respond(PAGE)}
+    with site(down) as base:
+        skipped = crawl(settings, [base + "/a"])[base + "/a"]
+    assert skipped.skipped is not None and "robots.txt unreachable" in skipped.skipped
+    with site({"/a": respond(PAGE)}) as base:  # robots.txt: 404
+        assert crawl(settings, [base + "/a"])[base + "/a"].fetched is not None
+
+
+def test_robots_crawl_delay_is_honoured() -> None:
+    log = Log()
+    robots = b"User-agent: *\nCrawl-delay: 0.2\n"
+    routes = {
+        "/robots.txt": respond(robots, headers=(("Content-Type", "text/plain"),)),
+        "/a": log.handler(respond(PAGE)),
+    }
+    settings = FetchSettings(timeout=1.0, delay=0.0, per_host=4, robots=True)
+    with site(routes) as base:
+        crawl(settings, [f"{base}/a?{i}" for i in range(3)])
+    starts = sorted(log.starts)
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.18
