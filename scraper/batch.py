@@ -96,7 +96,8 @@ class _Batch:
         self._names = _UniqueNames()
         self._order: deque[_Item] = deque()  # admitted, Outcome not yet given, in order
         self._found: deque[_Item] = deque()  # discovered by listings, not yet admitted
-        self._keys: dict[int, _Item] = {}
+        self._keys: dict[int, _Item] = {}  # submitted to the crawler, by job key
+        self._next_key = 0
         self._seen: set[str] = set()
         self._stack = ExitStack()
         self._crawler: crawl.Crawler | None = None
@@ -144,7 +145,8 @@ class _Batch:
         if hit is not None:
             item.result = crawl.Result(key=0, url=url, fetched=hit, attempts=0)
             return
-        key = len(self._keys) + 1
+        self._next_key += 1
+        key = self._next_key
         self._keys[key] = item
         item.waiting = True
         self._crawler_started().submit(crawl.Job(key=key, url=url, listing=item.listing))

@@ -195,6 +195,9 @@ def load_cookies(path: Path | None) -> http.cookiejar.CookieJar | None:
         jar.load(ignore_discard=True, ignore_expires=True)
     except (OSError, http.cookiejar.LoadError) as exc:
         raise FetchError(f"cannot read cookies file: {exc}", url=str(path)) from None
+    for cookie in jar:  # exporters write 0 for a session cookie; the jar reads it as expired
+        if cookie.expires == 0:
+            cookie.expires, cookie.discard = None, True
     return jar
 
 
