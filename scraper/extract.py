@@ -14,7 +14,12 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from scraper.extract_boiler import remove_all, remove_boilerplate, remove_boilerplate_in
+from scraper.extract_boiler import (
+    in_strong_boilerplate,
+    remove_all,
+    remove_boilerplate,
+    remove_boilerplate_in,
+)
 from scraper.extract_walk import blocks_from
 from scraper.model import Body, Document
 
@@ -115,8 +120,10 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
         scores = _score_parents(tree, PARAGRAPHS_AND_DIVS)
     if not scores.near:
         return []
-    best = _climb(_best(scores), scores.inside)
-    return _with_siblings(best, scores.near)
+    best = _best(scores)
+    if best is None:
+        return []
+    return _with_siblings(_climb(best, scores.inside), scores.near)
 
 
 def _climb(best: _Candidate, inside: dict[int, float]) -> _Candidate:
@@ -228,12 +235,15 @@ def _link_density(node: LexborNode) -> float:
     return min(links / total, 1.0)
 
 
-def _best(scores: _Scores) -> _Candidate:
+def _best(scores: _Scores) -> _Candidate | None:
     top = sorted(scores.near.items(), key=lambda item: item[1], reverse=True)[:TOP_CANDIDATES]
     ranked = [
         _Candidate(node, score * (1.0 - _link_density(node)) * _prior(node))
         for node, score in ((scores.nodes[key], score) for key, score in top)
+        if not in_strong_boilerplate(node)
     ]
+    if not ranked:
+        return None
     return max(ranked, key=lambda c: c.score)
 
 

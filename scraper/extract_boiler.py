@@ -130,6 +130,19 @@ def remove_boilerplate_in(node: LexborNode) -> None:
         match.remove(recursive=False)
 
 
+def in_strong_boilerplate(node: LexborNode) -> bool:
+    """Whether node or an ancestor below <body> is a comment section, a related-stories
+    box or the like (by class or id): such a node never is the article body."""
+    names: list[str] = []
+    current: LexborNode | None = node
+    while current is not None and current.tag not in PROTECTED_TAGS:
+        attrs = current.attributes
+        names.append(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+        current = current.parent
+    joined = " ".join(names).lower()
+    return any(word in joined for word in STRONG_BOILER)
+
+
 def _is_strong(node: LexborNode) -> bool:
     attrs = node.attributes
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()

@@ -210,3 +210,12 @@ def test_opening_h1_is_the_headline_even_with_a_kicker() -> None:
 def test_later_h1_that_is_not_the_title_is_kept() -> None:
     doc = _doc(f"<article>{_para(1)}<h1>A second part</h1>{_para(2)}</article>")
     assert [(b.kind, b.level) for b in extract_body(doc).blocks][1] == ("heading", 1)
+
+
+def test_long_comment_section_never_chosen_over_a_short_article() -> None:
+    comments = "".join(
+        f"<li class='comment'><p>Comment {n}: {PARA}</p><p>{PARA}</p></li>" for n in range(8)
+    )
+    page = f"<article>{_para(1)}{_para(2)}</article><ol class='commentlist'>{comments}</ol>"
+    texts = _texts(extract_body(_doc(page)))
+    assert [t.split(":")[0] for t in texts] == ["Paragraph 1", "Paragraph 2"]
