@@ -88,9 +88,12 @@ def remove_boilerplate(tree: LexborHTMLParser) -> None:
     for node in tree.css(ROLE_OR_STYLE):
         if _is_chrome(node):
             node.remove(recursive=False)
-    for node in tree.css(GUARDED_TAG_SELECTOR):
-        if not _holds_prose(node):
-            node.remove(recursive=False)
+    guarded = tree.css(GUARDED_TAG_SELECTOR)
+    if guarded:
+        total = _text_len(tree.body)
+        for node in guarded:
+            if not _holds_prose(node) and _text_len(node) <= MAX_SHARE * total:
+                node.remove(recursive=False)
 
 
 def _is_chrome(node: LexborNode) -> bool:

@@ -219,3 +219,9 @@ def test_long_comment_section_never_chosen_over_a_short_article() -> None:
     page = f"<article>{_para(1)}{_para(2)}</article><ol class='commentlist'>{comments}</ol>"
     texts = _texts(extract_body(_doc(page)))
     assert [t.split(":")[0] for t in texts] == ["Paragraph 1", "Paragraph 2"]
+
+
+def test_form_wrapping_the_whole_page_is_kept() -> None:
+    short = "".join(f"<p>Short paragraph {n}, with a comma, and an end.</p>" for n in range(6))
+    doc = _doc(f"<form id='aspnetForm'><div class='content'>{short}</div></form>")
+    assert len(extract_body(doc).blocks) == 6
