@@ -41,7 +41,7 @@ _SUBSTRINGS = (
     "author-info", "bio-box", "caption", "credit", "copyright", "tags", "keywords",
     "toolbar", "outbrain", "taboola", "popup", "modal", "skip-link", "visually-hidden",
     "sr-only", "screen-reader", "print-only", "banner", "masthead", "pagination", "embed",
-    "placeholder", "offscreen", "a11y",
+    "placeholder", "offscreen", "a11y", "footer",
 )  # fmt: skip
 _WORDS = ("ad", "ads", "bio", "print", "tag", "meta", "hidden", "hide", "nav", "menu")
 _PREFIXES = ("ad-", "ad_", "ads-", "ads_")
@@ -65,6 +65,7 @@ STRONG_BOILER = (
     "comment", "disqus", "respond", "related", "recommend", "teaser", "newsletter",
     "subscribe", "cookie", "consent", "gdpr", "outbrain", "taboola",
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
+    "footer",
 )  # fmt: skip
 # Removing these by a class match would empty the page.
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article", "head"})
