@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper.errors import OutputError
-from scraper.fetch import Fetched
+from scraper.model import Fetched
 
 META_SUFFIX = ".meta.json"
 _SUFFIXES = (".html", ".txt")

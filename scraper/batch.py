@@ -19,7 +19,7 @@ from typing import BinaryIO, Literal
 
 from scraper import archive, crawl, discover, fetch, output, source
 from scraper.errors import ScraperError
-from scraper.model import Article, Source
+from scraper.model import Article, Fetched, Source
 from scraper.pipeline import process
 from scraper.settings import Settings
 
@@ -212,7 +212,7 @@ class _Batch:
         assert result.fetched is not None
         return self._fetched(item, result.fetched, from_cache=result.attempts == 0)
 
-    def _fetched(self, item: _Item, fetched: fetch.Fetched, *, from_cache: bool) -> Outcome:
+    def _fetched(self, item: _Item, fetched: Fetched, *, from_cache: bool) -> Outcome:
         src = item.src
         if item.listing:
             cap = self.settings.fetch.max_bytes

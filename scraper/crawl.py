@@ -29,8 +29,15 @@ import httpx
 from protego import Protego
 
 from scraper import fetch
-from scraper.errors import FetchError, FetchTimeout, HTTPStatusError, ScraperError
-from scraper.fetch import Fetched, RetryableStatusError, TransportError
+from scraper.errors import (
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    RetryableStatusError,
+    ScraperError,
+    TransportError,
+)
+from scraper.model import Fetched
 from scraper.settings import FetchSettings
 
 _RETRYABLE = (TransportError, FetchTimeout, RetryableStatusError)

@@ -24,7 +24,7 @@ from defusedxml.common import DefusedXmlException
 
 from scraper import parse, source
 from scraper.errors import SourceError
-from scraper.fetch import Fetched
+from scraper.model import Fetched
 from scraper.settings import DiscoverSettings
 
 _GZIP_MAGIC = b"\x1f\x8b"

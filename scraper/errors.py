@@ -48,6 +48,20 @@ class HTTPStatusError(FetchError):
     """The server answered with an error status."""
 
 
+class TransportError(FetchError):
+    """The connection failed (cannot connect, reset, closed early): worth retrying."""
+
+
+class RetryableStatusError(HTTPStatusError):
+    """408, 429 or 5xx: worth retrying, after `retry_after` seconds when the server said."""
+
+    def __init__(
+        self, message: str, *, url: str, status: int, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, url=url, status=status)
+        self.retry_after = retry_after
+
+
 class FetchTimeout(FetchError):
     """The request took longer than the total timeout."""
 

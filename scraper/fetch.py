@@ -30,8 +30,16 @@ from pathlib import Path
 import httpx
 
 from scraper import parse
-from scraper.errors import FetchError, FetchTimeout, HTTPStatusError, NotHTMLError, TooLargeError
-from scraper.model import PageKind, RawPage
+from scraper.errors import (
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    NotHTMLError,
+    RetryableStatusError,
+    TooLargeError,
+    TransportError,
+)
+from scraper.model import Fetched, PageKind, RawPage
 from scraper.settings import FetchSettings
 
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
@@ -56,32 +64,6 @@ LISTING_TYPES = PAGE_TYPES | frozenset(
 RETRYABLE_STATUSES = frozenset((408, 429))  # and every 5xx
 _CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
 _ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
-
-
-class TransportError(FetchError):
-    """The connection failed (cannot connect, reset, closed early): worth retrying."""
-
-
-class RetryableStatusError(HTTPStatusError):
-    """408, 429 or 5xx: worth retrying, after `retry_after` seconds when the server said."""
-
-    def __init__(
-        self, message: str, *, url: str, status: int, retry_after: float | None = None
-    ) -> None:
-        super().__init__(message, url=url, status=status)
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    """A successful response: the body (decompressed, capped) before it is classified
-    as a page (`as_page`) or read as a sitemap or feed (scraper.discover)."""
-
-    url: str  # the final URL, after redirects
-    content: bytes
-    mime: str
-    charset: str | None
-    headers: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,18 @@ class RawPage:
 
 
 @dataclass(frozen=True, slots=True)
+class Fetched:
+    """A successful response: the body (decompressed, capped) before it is classified
+    as a page (`as_page`) or read as a sitemap or feed (scraper.discover)."""
+
+    url: str  # the final URL, after redirects
+    content: bytes
+    mime: str
+    charset: str | None
+    headers: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A parsed HTML page. `tree` is the one parse of the page; stages that
     need to remove nodes work on `tree.clone()` so the original stays intact."""

@@ -11,8 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from scraper.crawl import Crawler, Job, Result
-from scraper.errors import HTTPStatusError
-from scraper.fetch import RetryableStatusError
+from scraper.errors import HTTPStatusError, RetryableStatusError
 from scraper.settings import FetchSettings
 from tests.httpserver import Exchange, Handler, reset_connection, respond, serve
 

@@ -9,7 +9,7 @@ import pytest
 
 from scraper import discover, source
 from scraper.errors import SourceError
-from scraper.fetch import Fetched
+from scraper.model import Fetched
 from scraper.settings import DiscoverSettings
 
 URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>
