@@ -38,6 +38,7 @@ fall back to the generic extractor.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -51,24 +52,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scraper.errors import RuleError
 from scraper.metadata import parse_field_selector
-from scraper.model import Body
+from scraper.model import Body, Metadata
 from scraper.rules_patterns import PatternError, Span, compile_pattern, compile_span
 from scraper.rules_text import TextRule, apply_text_directives
 
-METADATA_FIELDS = frozenset(
-    {
-        "title",
-        "authors",
-        "date",
-        "date_modified",
-        "site_name",
-        "description",
-        "language",
-        "tags",
-        "image",
-        "canonical_url",
-    }
-)
+METADATA_FIELDS = frozenset(f.name for f in dataclasses.fields(Metadata))
 TOP_KEYS = frozenset(
     {"name", "notes", "domains", "signatures", "html", "metadata", "text", "fixtures"}
 )
