@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 from scraper.clean import clean_body
 from scraper.extract import extract_body
 from scraper.model import Document
-from tests.metric import shingle_score, snippet_count
+from scraper.evaluate import count_snippets, score_page
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "corpus"
 
@@ -51,7 +51,7 @@ def _extract(case: str) -> tuple[str, dict[str, object]]:
 @pytest.mark.parametrize(("case", "precision", "recall"), TEXT_CASES)
 def test_text_shingles(case: str, precision: float, recall: float) -> None:
     text, expected = _extract(case)
-    score = shingle_score(str(expected["text"]), text)
+    score = score_page(str(expected["text"]), text)
     assert score.precision >= precision, f"{case}: precision {score.precision:.3f}"
     assert score.recall >= recall, f"{case}: recall {score.recall:.3f}"
 
@@ -61,9 +61,9 @@ def test_snippets(case: str) -> None:
     text, expected = _extract(case)
     with_ = [str(s) for s in expected["with"]]  # type: ignore[attr-defined]
     without = [str(s) for s in expected["without"]]  # type: ignore[attr-defined]
-    count = snippet_count(text, with_=with_, without=without)
-    assert count.with_found == count.with_total, f"{case}: {count}"
-    assert count.without_found == 0, f"{case}: {count}"
+    count = count_snippets(text, want=with_, avoid=without)
+    assert count.fn == 0, f"{case}: {count}"  # every `with` snippet found
+    assert count.fp == 0, f"{case}: {count}"  # no `without` snippet found
 
 
 def test_licences_travel_with_the_pages() -> None:
