@@ -12,9 +12,9 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.clean import clean_body
+from scraper.evaluate import count_snippets, score_page
 from scraper.extract import extract_body
 from scraper.model import Document
-from scraper.evaluate import count_snippets, score_page
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "corpus"
 
