@@ -10,7 +10,7 @@ import re
 from collections.abc import Collection, Iterable
 
 _LEAD = (
-    r"^(?:(?:written|posted|published|reported|story|words|photos?|interview|"
+    r"^(?:(?:written|posted|published|reported|story|words|photos?|interview|eingestellt|"
     r"geschrieben|verfasst|veröffentlicht|erstellt|publié|publicado|pubblicato|ein\s+(?:beitrag|kommentar|artikel)|écrit|escrito|scritto)\s+)?"
 )
 _PREFIX = re.compile(

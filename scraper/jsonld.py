@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,9 +64,14 @@ class LinkedData:
 
 def read_linked_data(tree: LexborHTMLParser) -> LinkedData:
     """The page's JSON-LD, every script parsed once, the article object chosen."""
+    return linked_data(script.text(deep=True) for script in tree.css(_SCRIPTS))
+
+
+def linked_data(scripts: Iterable[str]) -> LinkedData:
+    """The JSON-LD of these script bodies, each parsed once, the article object chosen."""
     objects: list[Mapping[str, Any]] = []
-    for script in tree.css(_SCRIPTS):
-        data = loads_lenient(script.text(deep=True))
+    for text in scripts:
+        data = loads_lenient(text)
         if data is not None:
             objects.extend(_flatten(data))
     by_id = {str(obj["@id"]): obj for obj in objects if isinstance(obj.get("@id"), str)}

@@ -20,7 +20,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.authors import clean_authors
 from scraper.dates import parse_date
-from scraper.jsonld import LinkedData, read_linked_data, resolve, strings
+from scraper.jsonld import LinkedData, linked_data, resolve, strings
+from scraper.metascan import Scan, ancestor_tags, in_comments, scan
 from scraper.model import Document, Metadata
 
 FIELDS = (
@@ -146,17 +147,8 @@ _LANGUAGE_KEYS = (
     "inlanguage",
 )
 
-_TIME_SELECTORS = (
-    "time[pubdate]",
-    "time[itemprop=datePublished]",
-    "[itemprop=datePublished][datetime]",
-    "[itemprop=datePublished][content]",
-    "article header time[datetime]",
-    "article time[datetime]",
-    "header time[datetime]",
-    "main time[datetime]",
-    "time[datetime]",
-)
+# <time datetime> elements by where they sit: in the article, its header, <main>, anywhere.
+_TIME_PLACES = ("article", "header", "main")
 # Visible dates, when nothing machine-readable is given: the elements sites name after dates.
 _VISIBLE_DATE_SELECTORS = (
     "[class*=date]",
@@ -173,21 +165,9 @@ _DATE_KEY = re.compile(r"date|publi|creat|issued")
 _NOT_PUBLISHED = re.compile(r"modif|updat|expir|valid|revis|review|birth|change|event|end|start")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?([01]\d)[/-]?([0-3]\d)(?:/|[^\d])")
 _MAX_DATE_TEXT = 120
-_BYLINE_SELECTORS = (
-    "[itemprop=author] [itemprop=name]",
-    "[itemprop=author]",
-    "a[rel=author]",
-    "[rel=author]",
-    ".byline",
-    ".author",
-    "[class*=byline]",
-    ".vcard .fn",
-    "[class*=author-name]",
-    "[class*=author] a",
-    "[class*=autor] a",
-    "[class*=author]",
-    "[class*=autor]",
-)
+# Visible bylines: one pass, then ranked by how surely the markup names an author.
+_BYLINE_CSS = "[rel=author], [class*=byline], [class*=Byline], [class*=author], [class*=autor]"
+_MAX_BYLINE_NODES = 40
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
@@ -229,8 +209,12 @@ class _Page:
 
     tree: LexborHTMLParser
     url: str | None
-    meta: Mapping[str, tuple[str, ...]]
+    scan: Scan
     ld: LinkedData
+
+    @property
+    def meta(self) -> Mapping[str, tuple[str, ...]]:
+        return self.scan.meta
 
     def meta_values(self, keys: Iterable[str]) -> list[str]:
         return [value for key in keys for value in self.meta.get(key, ())]
@@ -248,8 +232,9 @@ def extract_metadata(
 ) -> Metadata:
     """The article's metadata, from JSON-LD, OpenGraph, meta tags and the visible page.
     `selectors` (from a site rule) maps a field to selectors tried before the generic logic."""
+    found_nodes = scan(doc.tree)
     page = _Page(
-        tree=doc.tree, url=doc.url, meta=_read_meta(doc.tree), ld=read_linked_data(doc.tree)
+        tree=doc.tree, url=doc.url, scan=found_nodes, ld=linked_data(found_nodes.ld_scripts)
     )
     found = _from_selectors(page, selectors or {})
     site_name = _single(found, "site_name") or _site_name(page)
@@ -265,21 +250,6 @@ def extract_metadata(
         image=_single(found, "image", page_url(page)) or _image(page),
         canonical_url=_single(found, "canonical_url", page_url(page)) or _canonical(page),
     )
-
-
-def _read_meta(tree: LexborHTMLParser) -> dict[str, tuple[str, ...]]:
-    collected: dict[str, list[str]] = {}
-    for node in tree.css("meta[content]"):
-        attrs = node.attrs
-        content = (attrs.get("content") or "").strip()
-        if not content:
-            continue
-        for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = attrs.get(attr)
-            if key:
-                for part in key.lower().split():
-                    collected.setdefault(part, []).append(content)
-    return {key: tuple(values) for key, values in collected.items()}
 
 
 # --- site-rule selectors -------------------------------------------------------------------
@@ -325,12 +295,12 @@ def page_url(page: _Page) -> Callable[[str], str | None]:
 
 
 def _title(page: _Page, site_name: str | None) -> str | None:
-    h1 = _h1(page.tree)
+    h1 = _h1(page.scan)
     candidates = [
         *strings(page.ld_value("headline")),
         *page.meta_values(_TITLE_KEYS[:2]),
         *page.meta_values(_TITLE_KEYS[2:]),
-        *(_text(node) for node in page.tree.css("head title")[:1]),
+        *([page.scan.title] if page.scan.title else []),
     ]
     names = _site_names(page, site_name)
     for raw in candidates:
@@ -420,14 +390,15 @@ def _compact(text: str) -> str:
     return "".join(words)
 
 
-def _h1(tree: LexborHTMLParser) -> str | None:
-    for css in ("article h1", "main h1", "h1"):
-        node = tree.css_first(css)
-        if node is not None:
-            text = _fold(_text(node))
-            if text:
-                return text
-    return None
+def _h1(found: Scan) -> str | None:
+    """The page heading: the first <h1> in an <article>, else in <main>, else the first."""
+    ranked = sorted(found.h1s[:8], key=lambda node: _place_rank(node, ("article", "main")))
+    return next((text for text in (_fold(_text(node)) for node in ranked) if text), None)
+
+
+def _place_rank(node: LexborNode, places: Sequence[str]) -> int:
+    tags = ancestor_tags(node)
+    return next((rank for rank, place in enumerate(places) if place in tags), len(places))
 
 
 # --- authors -------------------------------------------------------------------------------
@@ -447,10 +418,56 @@ def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) ->
 def _author_sources(page: _Page) -> Iterable[list[str]]:
     yield _ld_people(page.ld_value("author")) + _ld_people(page.ld_value("creator"))
     yield [v for v in page.meta_values(_AUTHOR_KEYS) if not _is_url(v)]
-    for css in _BYLINE_SELECTORS:
-        nodes = page.tree.css(css)
-        texts = [_text(node) for node in nodes[:4]]
-        yield [text for text in texts if len(text) <= _MAX_BYLINE]
+    yield _texts(_microdata_names(page.scan.itemprops.get("author", ())))
+    yield from _bylines(page.tree)
+
+
+def _microdata_names(nodes: Sequence[LexborNode]) -> list[LexborNode]:
+    """Each itemprop=author node's itemprop=name inside it, else the node itself."""
+    return [node.css_first("[itemprop=name]") or node for node in nodes[:4]]
+
+
+def _bylines(tree: LexborHTMLParser) -> Iterable[list[str]]:
+    """Visible bylines, the surest markup first: rel=author, class byline/author (the links
+    inside before the whole element), outside comment threads and forms."""
+    ranked: dict[int, list[LexborNode]] = {}
+    for node in tree.css(_BYLINE_CSS)[:_MAX_BYLINE_NODES]:
+        rank = _byline_rank(node.attributes)
+        if len(ranked.get(rank, ())) < 4 and not in_comments(node):
+            ranked.setdefault(rank, []).append(node)
+    for rank in sorted(ranked):
+        nodes = [_vcard_name(node) for node in ranked[rank]]
+        if rank >= 5:
+            yield _texts([link for node in nodes for link in node.css("a")[:2]])
+        yield _texts(nodes)
+
+
+def _vcard_name(node: LexborNode) -> LexborNode:
+    """The formatted name (.fn) of an hCard byline, else the node."""
+    if "vcard" in (node.attributes.get("class") or ""):
+        return node.css_first(".fn") or node
+    return node
+
+
+def _byline_rank(attrs: Mapping[str, str | None]) -> int:
+    if (attrs.get("rel") or "").lower() == "author":
+        return 0
+    classes = attrs.get("class") or ""
+    tokens = classes.lower().split()
+    if "byline" in tokens:
+        return 1
+    if "author" in tokens:
+        return 2
+    if "byline" in classes.lower():
+        return 3
+    if "author-name" in classes:
+        return 4
+    return 5 if "author" in classes else 6
+
+
+def _texts(nodes: Iterable[LexborNode]) -> list[str]:
+    texts = (_text(node) for node in nodes)
+    return [text for text in texts if text and len(text) <= _MAX_BYLINE]
 
 
 def _ld_people(value: Any) -> list[str]:
@@ -479,11 +496,11 @@ def _date(page: _Page) -> str | None:
     ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
     return (
         _first_date(chain(strings(ld), page.meta_values(_DATE_KEYS), _other_date_meta(page)))
-        or _first_date(_time_values(page.tree))
+        or _first_date(_time_values(page.scan))
         or _url_date(page.url)
         or _first_date(_visible_dates(page.tree))
         or _first_date(
-            page.meta_values(_TITLE_KEYS[:1]) + [_text(n) for n in page.tree.css("title")[:1]]
+            page.meta_values(_TITLE_KEYS[:1]) + ([page.scan.title] if page.scan.title else [])
         )
     )
 
@@ -508,21 +525,22 @@ def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
 
 def _date_modified(page: _Page) -> str | None:
     ld = page.ld_value("dateModified")
-    modified = page.tree.css_first("[itemprop=dateModified]")
-    extra = (
-        [modified.attributes.get("datetime") or modified.attributes.get("content") or ""]
-        if (modified is not None)
-        else []
-    )
+    extra = [_stamp(node) for node in page.scan.itemprops.get("datemodified", ())[:1]]
     return _first_date([*strings(ld), *page.meta_values(_MODIFIED_KEYS), *extra])
 
 
-def _time_values(tree: LexborHTMLParser) -> Iterable[str]:
-    for css in _TIME_SELECTORS:
-        node = tree.css_first(css)
-        if node is not None:
-            attrs = node.attributes
-            yield attrs.get("datetime") or attrs.get("content") or _text(node)
+def _time_values(found: Scan) -> Iterable[str]:
+    """<time pubdate>, microdata datePublished, then <time datetime> by where it sits."""
+    yield from (_stamp(node) for node in found.times if "pubdate" in node.attributes)
+    yield from (_stamp(node) for node in found.itemprops.get("datepublished", ()))
+    stamped = [node for node in found.times[:10] if node.attributes.get("datetime")]
+    ranked = sorted(stamped, key=lambda node: _place_rank(node, _TIME_PLACES))
+    yield from (_stamp(node) for node in ranked[:1])
+
+
+def _stamp(node: LexborNode) -> str:
+    attrs = node.attributes
+    return attrs.get("datetime") or attrs.get("content") or _text(node)
 
 
 def _first_date(values: Iterable[str]) -> str | None:
@@ -558,9 +576,11 @@ def _description(page: _Page) -> str | None:
 
 
 def _language_of(page: _Page) -> str | None:
-    root = page.tree.css_first("html")
-    lang = root.attributes.get("lang") or root.attributes.get("xml:lang") if root else None
-    values = [lang or "", *page.meta_values(_LANGUAGE_KEYS), *strings(page.ld_value("inLanguage"))]
+    values = [
+        page.scan.lang or "",
+        *page.meta_values(_LANGUAGE_KEYS),
+        *strings(page.ld_value("inLanguage")),
+    ]
     return next((code for code in map(_language, values) if code), None)
 
 
@@ -589,16 +609,16 @@ def _image(page: _Page) -> str | None:
         *strings(page.ld_value("image"), keys=("url", "contentUrl", "@id")),
         *page.meta_values(_IMAGE_KEYS[2:]),
     ]
-    link = page.tree.css_first("link[rel=image_src][href]")
-    if link is not None:
-        values.append(link.attributes.get("href") or "")
+    values.extend(page.scan.links.get("image_src", ()))
     return next((url for url in (_absolute(v, page.url) for v in values) if url), None)
 
 
 def _canonical(page: _Page) -> str | None:
-    link = page.tree.css_first("link[rel=canonical][href]")
-    values = [link.attributes.get("href") or ""] if link is not None else []
-    values += [*page.meta_values(("og:url",)), *strings(page.ld_value("url"))]
+    values = [
+        *page.scan.links.get("canonical", ()),
+        *page.meta_values(("og:url",)),
+        *strings(page.ld_value("url")),
+    ]
     return next((url for url in (_absolute(v, page.url) for v in values) if url), None)
 
 

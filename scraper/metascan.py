@@ -1,0 +1,142 @@
+"""One selector pass over a parsed page, collecting every node the metadata stage reads.
+
+Each CSS pass over a whole tree costs about 0.1 ms whatever it finds, while a union of
+plain tag names costs little more than one tag: so meta tags, JSON-LD scripts, <time>,
+<h1>, <title>, <link>, the first <article>/<main> and microdata are gathered in one pass
+and sorted here. The class-based searches (visible bylines and dates) are separate, and
+only run when nothing machine-readable answered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+_SCAN_CSS = (
+    'meta[content], script[type="application/ld+json" i], time, h1, title, '
+    "link[rel~=canonical], link[rel~=image_src], article, main, [itemprop]"
+)
+_META_KEY_ATTRS = ("property", "name", "itemprop", "http-equiv")
+# Where a node sits, for choosing among headings and <time> elements.
+_COMMENTS = re.compile(r"comment|kommentar|^repl(?:y|ies)\b|^respond\b|disqus")
+# Class names that tag a post with a category or a state, not a comment thread.
+_TAXONOMY = ("category-", "tag-", "has-", "no-", "with-", "comments-open", "comments-closed")
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What the page declares, gathered in document order."""
+
+    meta: Mapping[str, tuple[str, ...]]  # meta key (lower case) -> contents
+    ld_scripts: tuple[str, ...]  # JSON-LD script bodies
+    title: str | None  # the <title> of the document (not an SVG's)
+    h1s: tuple[LexborNode, ...]
+    times: tuple[LexborNode, ...]
+    links: Mapping[str, tuple[str, ...]]  # rel value (lower case) -> hrefs
+    itemprops: Mapping[str, tuple[LexborNode, ...]]  # itemprop (lower case) -> non-meta nodes
+    article: LexborNode | None  # the first <article>
+    main: LexborNode | None  # the first <main>
+    lang: str | None  # <html lang>
+
+
+def scan(tree: LexborHTMLParser) -> Scan:
+    """Every metadata-bearing node of the page, from one CSS pass."""
+    meta: dict[str, list[str]] = {}
+    scripts: list[str] = []
+    h1s: list[LexborNode] = []
+    times: list[LexborNode] = []
+    links: dict[str, list[str]] = {}
+    itemprops: dict[str, list[LexborNode]] = {}
+    title: str | None = None
+    firsts: dict[str, LexborNode] = {}
+    for node in tree.css(_SCAN_CSS):
+        tag = node.tag
+        attrs = node.attributes
+        if tag == "meta":
+            _add_meta(meta, attrs)
+        elif tag == "script":
+            scripts.append(node.text(deep=True))
+        elif tag == "link":
+            _add_link(links, attrs)
+        elif tag == "title":
+            if title is None and _parent_tag(node) in ("head", "html"):
+                title = node.text(deep=True, separator=" ", strip=True)
+        elif tag == "h1":
+            h1s.append(node)
+        elif tag == "time":
+            times.append(node)
+        elif tag in ("article", "main"):
+            firsts.setdefault(tag, node)
+        if tag != "meta" and attrs.get("itemprop"):
+            for prop in (attrs.get("itemprop") or "").lower().split():
+                itemprops.setdefault(prop, []).append(node)
+    root = tree.root
+    lang = (root.attributes.get("lang") or root.attributes.get("xml:lang")) if root else None
+    return Scan(
+        meta={key: tuple(values) for key, values in meta.items()},
+        ld_scripts=tuple(scripts),
+        title=title,
+        h1s=tuple(h1s),
+        times=tuple(times),
+        links={key: tuple(values) for key, values in links.items()},
+        itemprops={key: tuple(values) for key, values in itemprops.items()},
+        article=firsts.get("article"),
+        main=firsts.get("main"),
+        lang=lang,
+    )
+
+
+def _add_meta(meta: dict[str, list[str]], attrs: Mapping[str, str | None]) -> None:
+    content = (attrs.get("content") or "").strip()
+    if not content:
+        return
+    for attr in _META_KEY_ATTRS:
+        key = attrs.get(attr)
+        if key:
+            for part in key.lower().split():
+                meta.setdefault(part, []).append(content)
+
+
+def _add_link(links: dict[str, list[str]], attrs: Mapping[str, str | None]) -> None:
+    href = (attrs.get("href") or "").strip()
+    if href:
+        for rel in (attrs.get("rel") or "").lower().split():
+            links.setdefault(rel, []).append(href)
+
+
+def _parent_tag(node: LexborNode) -> str | None:
+    parent = node.parent
+    return parent.tag if parent is not None else None
+
+
+def ancestor_tags(node: LexborNode, *, depth: int = 40) -> set[str]:
+    """The tag names of a node's ancestors (up to `depth` levels)."""
+    tags: set[str] = set()
+    current = node.parent
+    while current is not None and depth > 0:
+        tags.add(current.tag or "")
+        current = current.parent
+        depth -= 1
+    return tags
+
+
+def in_comments(node: LexborNode, *, depth: int = 25) -> bool:
+    """Whether a node sits in a comment thread or a form (its own class/id or an ancestor's
+    below <body> names comments or replies): names found there are not the article's authors."""
+    current: LexborNode | None = node
+    while current is not None and depth > 0:
+        tag = current.tag
+        if tag == "form":
+            return True
+        if tag in ("body", "html"):
+            return False
+        attrs = current.attributes
+        names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split()
+        if any(_COMMENTS.search(name) for name in names if not name.startswith(_TAXONOMY)):
+            return True
+        current = current.parent
+        depth -= 1
+    return False
