@@ -412,7 +412,13 @@ def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) ->
         names = clean_authors(values, site_names=unwanted)
         if names:
             return names
-    return ()
+    # No person named anywhere: the newsroom the page itself declares as the author.
+    return clean_authors(_declared_authors(page))
+
+
+def _declared_authors(page: _Page) -> list[str]:
+    people = _ld_people(page.ld_value("author"))
+    return people or [v for v in page.meta_values(_AUTHOR_KEYS[:1]) if not _is_url(v)]
 
 
 def _author_sources(page: _Page) -> Iterable[list[str]]:

@@ -100,9 +100,22 @@ def test_unreadable_jsonld_does_not_raise() -> None:
     assert meta_of(html).title == "Plain"
 
 
-def test_organisation_that_is_the_site_is_not_an_author() -> None:
+def test_site_organisation_is_the_author_only_when_no_person_is_named() -> None:
     article = {**ARTICLE, "author": {"@type": "Organization", "name": "Example News"}}
-    assert meta_of(page(ld(article))).authors == ()
+    assert meta_of(page(ld(article))).authors == ("Example News",)
+    byline = '<article><h1>Rivers rise</h1><p class="byline">By Jane Doe</p></article>'
+    assert meta_of(page(ld(article), byline)).authors == ("Jane Doe",)
+
+
+def test_bylines_in_comment_threads_and_forms_are_not_authors() -> None:
+    body = (
+        '<article class="post category-kommentar"><h1>T</h1>'
+        '<a rel="author" href="/u/ann">Ann Smith</a></article>'
+        '<ol class="comment-list"><li><span class="comment-author">Bob Jones</span></li></ol>'
+        '<form><p class="comment-form-author">Name *</p></form>'
+    )
+    assert meta_of(page("", body)).authors == ("Ann Smith",)
+    assert meta_of(page("", body.replace('rel="author"', 'rel="x"'))).authors == ()
 
 
 # --- OpenGraph and meta tags ---------------------------------------------------------------
