@@ -178,6 +178,19 @@ def parse_date(text: str | int | float | None) -> str | None:
     return None
 
 
+def earliest_date(text: str) -> str | None:
+    """The first date written in running text (by position, whatever its format), as ISO
+    8601; None when there is none. For prose around a headline, not for metadata values."""
+    found: list[tuple[int, str]] = []
+    for pattern in (_ISO, _YMD_SLASH, _DMY_NAME, _MDY_NAME, _DMY_NUM):
+        for match in pattern.finditer(text):
+            built = _build(match.groupdict())
+            if built:
+                found.append((match.start(), built))
+                break
+    return min(found)[1] if found else None
+
+
 def _from_epoch(seconds: float) -> str | None:
     if seconds > 1e11:  # milliseconds
         seconds /= 1000

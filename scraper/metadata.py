@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.authors import clean_authors
-from scraper.dates import parse_date
+from scraper.dates import earliest_date, parse_date
 from scraper.jsonld import LinkedData, linked_data, resolve, strings
 from scraper.metascan import Scan, ancestor_tags, in_comments, scan
 from scraper.model import Document, Metadata
@@ -165,6 +165,10 @@ _DATE_KEY = re.compile(r"date|publi|creat|issued")
 _NOT_PUBLISHED = re.compile(r"modif|updat|expir|valid|revis|review|birth|change|event|end|start")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?([01]\d)[/-]?([0-3]\d)(?:/|[^\d])")
 _MAX_DATE_TEXT = 120
+_NEAR_HEADING_LEVELS = 4  # ancestors of the heading tried for text around it
+_NEAR_HEADING_MIN = 40  # characters of text after the heading for a block to count
+_NEAR_HEADING_BEFORE = 200
+_NEAR_HEADING_AFTER = 600
 # Visible bylines: one pass, then ranked by how surely the markup names an author.
 _BYLINE_CSS = "[rel=author], [class*=byline], [class*=Byline], [class*=author], [class*=autor]"
 _MAX_BYLINE_NODES = 40
@@ -391,9 +395,16 @@ def _compact(text: str) -> str:
 
 
 def _h1(found: Scan) -> str | None:
-    """The page heading: the first <h1> in an <article>, else in <main>, else the first."""
+    """The page heading's text."""
+    node = _h1_node(found)
+    return _fold(_text(node)) if node is not None else None
+
+
+def _h1_node(found: Scan) -> LexborNode | None:
+    """The page heading: the first <h1> with text in an <article>, else in <main>, else
+    anywhere."""
     ranked = sorted(found.h1s[:8], key=lambda node: _place_rank(node, ("article", "main")))
-    return next((text for text in (_fold(_text(node)) for node in ranked) if text), None)
+    return next((node for node in ranked if _fold(_text(node))), None)
 
 
 def _place_rank(node: LexborNode, places: Sequence[str]) -> int:
@@ -505,6 +516,7 @@ def _date(page: _Page) -> str | None:
         or _first_date(_time_values(page.scan))
         or _url_date(page.url)
         or _first_date(_visible_dates(page.tree))
+        or _date_near_heading(page)
         or _first_date(
             page.meta_values(_TITLE_KEYS[:1]) + ([page.scan.title] if page.scan.title else [])
         )
@@ -527,6 +539,27 @@ def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
         text = _text(node)
         if text and len(text) <= _MAX_DATE_TEXT:
             yield text
+
+
+def _date_near_heading(page: _Page) -> str | None:
+    """A date written in the text around the page heading ("Pressemitteilung vom 25. Januar
+    2022", "1. Februar 2022, Jane Doe"): the smallest enclosing block holding some text
+    after the heading, read from just before the heading on."""
+    heading = _h1_node(page.scan)
+    if heading is None:
+        return None
+    title = _text(heading)
+    block: LexborNode | None = heading
+    for _ in range(_NEAR_HEADING_LEVELS):
+        block = block.parent if block is not None else None
+        if block is None or block.tag in ("body", "html"):
+            return None
+        text = _text(block)
+        start = max(text.find(title), 0)
+        if len(text) - start - len(title) >= _NEAR_HEADING_MIN:
+            window = text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
+            return earliest_date(window)
+    return None
 
 
 def _date_modified(page: _Page) -> str | None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.authors import clean_authors
-from scraper.dates import parse_date
+from scraper.dates import earliest_date, parse_date
 from scraper.metadata import FieldSelector, extract_metadata, parse_field_selector
 from scraper.model import Document, Metadata
 
@@ -274,6 +274,29 @@ def test_parse_date_epoch_number() -> None:
 def test_parse_date_round_trips_iso(day: date, time: dt_time) -> None:
     text = f"{day}T{str(time)[:8]}"
     assert parse_date(text) == text
+
+
+def test_date_written_next_to_the_heading() -> None:
+    body = (
+        '<div class="page"><h1>Neue Förderung</h1><div class="teaser"><p>Pressemitteilung vom '
+        "25. Januar 2022 | Berlin - Die Ministerin stellt heute das Programm vor.</p></div></div>"
+        "<footer>Stand 01.02.2020</footer>"
+    )
+    assert meta_of(page("", body), url=None).date == "2022-01-25"
+    far = body.replace("vom 25. Januar 2022 ", "")
+    assert meta_of(page("", far), url=None).date is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("am 3.11.2021 und am 2021-10-01", "2021-11-03"),
+        ("Published March 5, 2019, updated 2020-01-01", "2019-03-05"),
+        ("no date here, 12:30", None),
+    ],
+)
+def test_earliest_date_by_position(text: str, expected: str | None) -> None:
+    assert earliest_date(text) == expected
 
 
 def test_published_date_not_modified() -> None:
