@@ -170,3 +170,18 @@ def test_urls_from_a_real_server_with_one_failing(tmp_path: Path) -> None:
         "127.0.0.1-" + base.rsplit(":", 1)[1] + "_news_story.json",
         "127.0.0.1-" + base.rsplit(":", 1)[1] + "_news_story.txt",
     ]
+
+
+def test_the_seed_dump_cleans_exactly_from_the_command_line() -> None:
+    root = Path(__file__).parents[1] / "fixtures"
+    seed = root / "seed" / "000_a9e1ee360a756296.txt"
+    expected = json.loads((root / "rules" / "daily8" / "seed.expected.json").read_text())
+    code, out, _ = invoke(str(seed), "--format", "json")
+    record = json.loads(out)
+    assert code == 0 and record["rule"] == "daily8"
+    assert record["text"] == expected["text"]
+    assert record["title"] == "Start by Expanding Beyond Trade"
+    assert record["authors"] == ["Mark Siegel"]
+    paragraphs = record["text"].split("\n\n")
+    assert paragraphs[0].startswith("Hudson Institute's Japan Chair challenges")
+    assert paragraphs[-1].endswith("that Japan and America can both describe as wins.")
