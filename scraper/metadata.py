@@ -315,13 +315,14 @@ def _title(page: _Page, site_name: str | None) -> str | None:
 
 
 def choose_title(title: str, h1: str | None, site_names: Sequence[str]) -> str:
-    """The declared title, or the page heading when the declared title is the site's name
-    or the heading is the title without decoration."""
+    """The declared title, or the page heading when the declared title is the site's name,
+    the heading is the title without decoration, or the two differ only in punctuation
+    (the heading's text, joined from its inline parts, may differ in spacing only)."""
     if not h1 or _is_site(h1, site_names):
         return title
     head, declared = _key(h1), _key(title)
-    if head == declared:
-        return title
+    if head == declared:  # the same words: the visible heading's typography (quotes, dashes)
+        return title if "".join(h1.split()) == "".join(title.split()) else h1
     if _is_site(title, site_names) or (len(head.split()) >= 2 and head in declared):
         return h1
     return title

@@ -183,6 +183,13 @@ def test_nothing_known_gives_empty_metadata() -> None:
         ("Storm hits coast :: News :: Site", None, "Storm hits coast", "Storm hits coast"),
         ("Brexit - what happens next", "Daily Planet", None, "Brexit - what happens next"),
         ("Daily Planet", "Daily Planet", "Storm hits coast", "Storm hits coast"),
+        (
+            "Storm 'hits' coast - Daily Planet",
+            None,
+            "Storm \u2018hits\u2019 coast",
+            "Storm \u2018hits\u2019 coast",
+        ),
+        ("Kicker: Storm hits", None, "<span>Kicker</span>: Storm hits", "Kicker: Storm hits"),
     ],
 )
 def test_title_site_decoration_removed(
