@@ -175,6 +175,11 @@ _MAX_BYLINE_NODES = 40
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
+# Title parts that name a section of any site: cut like the site's name.
+_GENERIC_PARTS = frozenset(
+    ("blog archive", "blog archiv", "archive", "archiv", "blog", "home", "startseite", "news")
+)
+_EMBEDDED_URL = re.compile(r"/(https?:/{1,2}[^/]+.*)$")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?=$|[-_])")
 _MAX_BYLINE = 200
 
@@ -299,19 +304,42 @@ def page_url(page: _Page) -> Callable[[str], str | None]:
 
 
 def _title(page: _Page, site_name: str | None) -> str | None:
-    h1 = _h1(page.scan)
+    names = _site_names(page, site_name)
+    doc_title = _fold(page.scan.title)
     candidates = [
         *strings(page.ld_value("headline")),
         *page.meta_values(_TITLE_KEYS[:2]),
         *page.meta_values(_TITLE_KEYS[2:]),
-        *([page.scan.title] if page.scan.title else []),
+        *([doc_title] if doc_title else []),
     ]
-    names = _site_names(page, site_name)
-    for raw in candidates:
-        title = _fold(raw)
-        if title:
-            return choose_title(clean_title(title, site_names=names, h1=h1), h1, names)
-    return h1
+    folded = [title for title in map(_fold, candidates) if title]
+    declared = {_key(title) for title in folded}
+    headings = [text for text in map(_fold, map(_text, _h1_nodes(page.scan))) if text]
+    logos = [
+        text for text in headings if _key(text) not in declared and _is_logo(text, doc_title, names)
+    ]
+    names += [_compact(text) for text in logos]
+    h1 = next((text for text in headings if text not in logos), None)
+    if not folded:
+        return h1
+    return choose_title(clean_title(folded[0], site_names=names, h1=h1), h1, names)
+
+
+def _is_logo(heading: str, doc_title: str | None, site_names: Sequence[str]) -> bool:
+    """An <h1> that names the site (a logo): the site's name, or the last part of the
+    document title and not its longest ("Post title | Blog Name"), or an edge part
+    starting with the site's name ("Four Years Remaining" on fouryears.eu)."""
+    if _is_site(heading, site_names):
+        return True
+    parts = _TITLE_SEPARATORS.split(doc_title) if doc_title else []
+    if len(parts) < 2:
+        return False
+    key = _key(heading)
+    if key == _key(parts[-1]) and len(heading.split()) < max(len(p.split()) for p in parts):
+        return True
+    compact = _compact(heading)
+    named = any(len(name) >= 5 and compact.startswith(name) for name in site_names)
+    return named and key in (_key(parts[0]), _key(parts[-1]))
 
 
 def choose_title(title: str, h1: str | None, site_names: Sequence[str]) -> str:
@@ -354,13 +382,17 @@ def _strip_site_parts(
                 if _key(_join(parts[index:end], seps[index : end - 1])) == _key(h1):
                     return _join(parts[index:end], seps[index : end - 1])
     start, end = 0, len(parts)
-    while end - start > 1 and _is_site(parts[end - 1], site_names):
+    while end - start > 1 and _is_decoration(parts[end - 1], site_names):
         end -= 1
-    while end - start > 1 and _is_site(parts[start], site_names):
+    while end - start > 1 and _is_decoration(parts[start], site_names):
         start += 1
     if (start, end) == (0, len(parts)):
         return None
     return _join(parts[start:end], seps[start : end - 1])
+
+
+def _is_decoration(part: str, site_names: Sequence[str]) -> bool:
+    return _is_site(part, site_names) or _key(part) in _GENERIC_PARTS
 
 
 def _join(parts: list[str], seps: list[str]) -> str:
@@ -379,13 +411,20 @@ def _is_site(part: str, site_names: Sequence[str]) -> bool:
 
 def _site_names(page: _Page, site_name: str | None) -> list[str]:
     names = [site_name or "", *page.ld.site_names, *page.meta_values(_SITE_KEYS)]
-    host = urlsplit(page.url or "").hostname or ""
+    host = urlsplit(own_url(page.url or "")).hostname or ""
     labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
     if labels:
         names.append(".".join(labels))
         names.extend(label for label in labels[:-1] if len(label) > 3)
     compacted = (_compact(name) for name in names)
     return [name for name in dict.fromkeys(compacted) if name]
+
+
+def own_url(url: str) -> str:
+    """The address of the page itself: the URL an archive or proxy address wraps
+    (`https://web.archive.org/web/2013/http://site.de/a`), else the URL."""
+    match = _EMBEDDED_URL.search(urlsplit(url).path)
+    return match[1] if match else url
 
 
 def _compact(text: str) -> str:
@@ -395,17 +434,14 @@ def _compact(text: str) -> str:
     return "".join(words)
 
 
-def _h1(found: Scan) -> str | None:
-    """The page heading's text."""
-    node = _h1_node(found)
-    return _fold(_text(node)) if node is not None else None
+def _h1_nodes(found: Scan) -> list[LexborNode]:
+    """The page's <h1>s, those in an <article> first, then in <main>, then the others."""
+    return sorted(found.h1s[:8], key=lambda node: _place_rank(node, ("article", "main")))
 
 
 def _h1_node(found: Scan) -> LexborNode | None:
-    """The page heading: the first <h1> with text in an <article>, else in <main>, else
-    anywhere."""
-    ranked = sorted(found.h1s[:8], key=lambda node: _place_rank(node, ("article", "main")))
-    return next((node for node in ranked if _fold(_text(node))), None)
+    """The first <h1> with text, by _h1_nodes's order."""
+    return next((node for node in _h1_nodes(found) if _fold(_text(node))), None)
 
 
 def _place_rank(node: LexborNode, places: Sequence[str]) -> int:

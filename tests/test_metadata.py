@@ -203,6 +203,25 @@ def test_title_site_decoration_removed(
     assert meta.title == expected
 
 
+@pytest.mark.parametrize(
+    ("title", "h1s", "expected"),
+    [
+        ("Why rivers rise | Planet Blog", ["Planet Blog"], "Why rivers rise"),
+        (
+            "Daily Planet \u00bb Blog Archive \u00bb Why rivers rise",
+            ["Daily Planet"],
+            "Why rivers rise",
+        ),
+        ("Why rivers rise | Planet Blog", ["Planet Blog", "Why rivers rise"], "Why rivers rise"),
+        ("Floods | Rivers rise and fall again", ["Floods"], "Floods"),
+    ],
+)
+def test_logo_headings_are_not_the_title(title: str, h1s: list[str], expected: str) -> None:
+    body = "".join(f"<h1>{h1}</h1>" for h1 in h1s)
+    meta = meta_of(page(f"<title>{title}</title>", body), url="https://www.dailyplanet.com/a")
+    assert meta.title == expected
+
+
 # --- authors -------------------------------------------------------------------------------
 
 
