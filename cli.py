@@ -8,17 +8,32 @@ Installed, it ships as `scraper._cli` (see pyproject.toml).
 from __future__ import annotations
 
 import itertools
+import os
 import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
 
 from scraper import batch, discover, fetch, output, rules, ruletools, source
 from scraper.errors import ScraperError
@@ -26,6 +41,11 @@ from scraper.settings import DEFAULT_USER_AGENT, DiscoverSettings, FetchSettings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 FETCH = FetchSettings()  # the defaults shown in --help
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 class Format(StrEnum):
@@ -49,7 +69,8 @@ def scrape(
         list[str] | None,
         typer.Argument(
             help="URLs (a sitemap or RSS/Atom feed expands to its articles), saved pages "
-            "(.html, .txt, optionally .gz), directories, or - for stdin."
+            "(.html, .txt, optionally .gz), directories, globs ('pages/**/*.html'), WARC "
+            "files (.warc, .warc.gz), or - for stdin."
         ),
     ] = None,
     urls: Annotated[
@@ -125,6 +146,23 @@ def scrape(
         ),
     ] = None,
     no_rules: Annotated[bool, typer.Option("--no-rules", help="Use no site rules.")] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes cleaning pages [default: all cores]."
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(help="local: worker processes here; dask: a Dask cluster (scrape[dask])."),
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="--engine dask: a scheduler's address (else a local cluster starts)."),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=0.1, help="Seconds one page may take before it is failed.")
+    ] = batch.DEFAULT_TIME_LIMIT,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One line per source.")] = False,
 ) -> None:
@@ -162,20 +200,41 @@ def scrape(
         discover=DiscoverSettings(since=since, limit=limit),
         rules=ruleset,
     )
-    options = batch.RunOptions(fmt=fmt.value, output_dir=output_dir, force=force)
-    several = bool(urls) or len(args) > 1 or any(Path(s).is_dir() for s in args if s != "-")
+    if scheduler is not None and engine is not Engine.dask:
+        raise typer.BadParameter("goes with --engine dask", param_hint="--scheduler")
+    options = batch.RunOptions(
+        fmt=fmt.value,
+        output_dir=output_dir,
+        force=force,
+        jobs=jobs or os.cpu_count() or 1,
+        engine=engine.value,
+        scheduler=scheduler,
+        time_limit=time_limit,
+    )
+    several = bool(urls) or len(args) > 1 or any(map(source.gives_many, args))
     # One URL may be a sitemap or feed: its JSON is a list only if it gives several.
     several_or_maybe = True if several else (None if any(map(_is_url, args)) else False)
-    inputs = itertools.chain(source.expand(args, url=url), *listed)
+    expanded = source.expand(args, url=url, max_bytes=settings.max_input_bytes)
+    inputs = itertools.chain(expanded, *listed)
     outcomes = batch.run(inputs, settings=settings, options=options, stdin=sys.stdin.buffer)
-    counts = _report(
-        outcomes, options=options, several=several_or_maybe, err=err, quiet=quiet, verbose=verbose
-    )
+    show = several_or_maybe is not False and err.is_terminal and not quiet
+    with _progress(err, enabled=show, count=None if urls else args) as advance:
+        tally = _report(
+            outcomes,
+            options=options,
+            several=several_or_maybe,
+            err=err,
+            verbose=verbose,
+            advance=advance,
+        )
     if not quiet:
+        if show:
+            err.print(_summary_table(tally))
+        counts = tally.counts
         err.print(
             f"scrape: {counts['done']} done, {counts['failed']} failed, {counts['skipped']} skipped"
         )
-    raise typer.Exit(EXIT_FAILED if counts["failed"] else EXIT_OK)
+    raise typer.Exit(EXIT_FAILED if tally.counts["failed"] else EXIT_OK)
 
 
 def _is_url(arg: str) -> bool:
@@ -192,44 +251,104 @@ def _headers(values: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+@dataclass(slots=True)
+class _Tally:
+    """What a run came to: counts by status, and by reason within failed and skipped."""
+
+    counts: Counter[str] = field(default_factory=lambda: Counter(done=0, failed=0, skipped=0))
+    reasons: Counter[tuple[str, str]] = field(default_factory=Counter)
+    started: float = field(default_factory=time.monotonic)
+    seconds: float = 0.0
+
+
 def _report(
     outcomes: Iterator[batch.Outcome],
     *,
     options: batch.RunOptions,
     several: bool | None,
     err: Console,
-    quiet: bool,
     verbose: bool,
-) -> Counter[str]:
-    counts: Counter[str] = Counter(done=0, failed=0, skipped=0)
+    advance: Callable[[], None],
+) -> _Tally:
+    tally = _Tally()
     printer = _Printer(
         sys.stdout, fmt=options.fmt, as_list=several, to_files=options.output_dir is not None
     )
-    with _progress(err, enabled=several is not False and err.is_terminal and not quiet) as advance:
-        for outcome in outcomes:
-            counts[outcome.status] += 1
-            advance()
-            if outcome.status == "failed":
-                err.print(f"error: {outcome.error}", markup=False)
-            elif outcome.status == "skipped" and outcome.error != "already done":
-                err.print(f"skipped: {outcome.error}", markup=False)
-            elif outcome.status == "listed" and not quiet:
-                err.print(f"listed: {outcome.source.location}: {outcome.error}", markup=False)
-            elif verbose:
-                err.print(f"{outcome.status}: {outcome.source.location}", markup=False)
-            printer.emit(outcome)
+    for outcome in outcomes:
+        tally.counts[outcome.status] += 1
+        if outcome.status in ("failed", "skipped"):
+            tally.reasons[outcome.status, outcome.reason or "other"] += 1
+        advance()
+        if outcome.status == "failed":
+            err.print(f"error: {outcome.error}", markup=False)
+        elif outcome.status == "skipped" and (verbose or outcome.reason not in _QUIET_SKIPS):
+            err.print(f"skipped: {outcome.error}", markup=False)
+        elif outcome.status == "listed":
+            err.print(f"listed: {outcome.source.location}: {outcome.error}", markup=False)
+        elif verbose:
+            err.print(f"{outcome.status}: {outcome.source.location}", markup=False)
+        printer.emit(outcome)
     printer.close()
-    return counts
+    tally.seconds = time.monotonic() - tally.started
+    return tally
+
+
+# Skips not worth a line each (the summary counts them): resumed sources, and the
+# WARC records that are no page (a crawl's images, redirects, errors).
+_QUIET_SKIPS = frozenset({batch.ALREADY_DONE, "not HTML"}) | {f"HTTP {n}" for n in range(100, 600)}
+
+
+def _summary_table(tally: _Tally) -> Table:
+    table = Table(title="scrape", title_justify="left", show_header=False, box=None)
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    counts = tally.counts
+    table.add_row("done", str(counts["done"]))
+    for status in ("failed", "skipped"):
+        table.add_row(status, str(counts[status]))
+        for (kind, reason), n in sorted(tally.reasons.items()):
+            if kind == status:
+                table.add_row(f"  {reason}", str(n))
+    processed = counts["done"] + counts["failed"]
+    rate = processed / tally.seconds if tally.seconds > 0 else 0.0
+    table.add_row("pages/s", f"{rate:.1f}")
+    table.add_row("seconds", f"{tally.seconds:.1f}")
+    return table
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} pages/s" if speed else "- pages/s")
 
 
 @contextmanager
-def _progress(err: Console, *, enabled: bool) -> Iterator[Callable[[], None]]:
+def _progress(
+    err: Console, *, enabled: bool, count: list[str] | None
+) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr (a terminal only) with rate and ETA; the total comes from
+    counting the inputs in a background thread, while the run goes on."""
     if not enabled:
         yield lambda: None
         return
-    columns = (TextColumn("scrape"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("scrape"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("scrape", total=None)
+        if count is not None:
+            args = count
+
+            def total() -> None:
+                progress.update(task, total=source.count(args))
+
+            threading.Thread(target=total, daemon=True, name="scrape-count").start()
         yield lambda: progress.advance(task)
 
 

@@ -5,11 +5,16 @@ write, and report one Outcome per source. One bad source never costs the others.
 Outcomes come out in input order (URLs found in a sitemap or feed follow as they are
 found), whatever order the fetches finish in; fetching runs ahead of extraction by a
 bounded window, so memory stays flat over any number of sources.
+
+Local pages (files, WARC records, stdin) are cleaned by an engine (scraper.parallel):
+worker processes (`jobs`) or a Dask cluster; this process alone names and writes the
+outputs, in input order, so `jobs` and the engine never change what is written.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
@@ -17,14 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from scraper import archive, crawl, discover, fetch, output, source
+from scraper import archive, crawl, discover, fetch, output, parallel, source
 from scraper.errors import ScraperError
-from scraper.model import Article, Fetched, Source
+from scraper.model import Article, Fetched, RawPage, Source
 from scraper.pipeline import process
 from scraper.settings import Settings
 
 Status = Literal["done", "failed", "skipped", "listed"]
 _WINDOW_PER_SLOT = 8  # sources admitted ahead of the output, per concurrent request
+_WINDOW_PER_JOB = 4  # pages handed to the engine ahead of the output, per job
+ALREADY_DONE = "already done"
+DEFAULT_TIME_LIMIT = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +40,10 @@ class RunOptions:
     fmt: output.Format = "text"
     output_dir: Path | None = None
     force: bool = False
+    jobs: int = 1  # worker processes (local engine) or pages in flight per job (dask)
+    engine: parallel.EngineName = "local"
+    scheduler: str | None = None  # a Dask scheduler's address; None starts a local cluster
+    time_limit: float = DEFAULT_TIME_LIMIT  # seconds one page may take in a worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +53,7 @@ class Outcome:
     article: Article | None = None
     error: str | None = None  # why it failed or was skipped; for "listed", what was found
     paths: tuple[Path, ...] = ()
+    reason: str | None = None  # a short category of the failure or skip, for the summary
 
     def record(self) -> dict[str, object]:
         """The JSON object for this source: the article, or the error (a skipped
@@ -56,7 +69,7 @@ class Outcome:
 
 
 def run(
-    sources: Iterable[Source],
+    sources: Iterable[source.Input],
     *,
     settings: Settings,
     options: RunOptions,
@@ -85,7 +98,10 @@ class _Item:
     root: _Root | None = None
     outcome: Outcome | None = None  # known at admission (already done)
     result: crawl.Result | None = None
+    page: RawPage | None = None  # read here (a WARC record, stdin), cleaned by the engine
+    cleaned: parallel.Result | None = None
     waiting: bool = field(default=False)  # submitted to the crawler, no result yet
+    engine: bool = False  # submitted to the engine, no result yet
 
 
 class _Batch:
@@ -97,11 +113,16 @@ class _Batch:
         self._order: deque[_Item] = deque()  # admitted, Outcome not yet given, in order
         self._found: deque[_Item] = deque()  # discovered by listings, not yet admitted
         self._keys: dict[int, _Item] = {}  # submitted to the crawler, by job key
+        self._tasks: dict[int, _Item] = {}  # submitted to the engine, by task key
         self._next_key = 0
         self._seen: set[str] = set()
         self._stack = ExitStack()
         self._crawler: crawl.Crawler | None = None
-        self._window = max(settings.fetch.concurrency * _WINDOW_PER_SLOT, 16)
+        self._engine: parallel.Engine | None = None
+        self._single = False  # only one input: clean it here, start no workers
+        self._window = max(
+            settings.fetch.concurrency * _WINDOW_PER_SLOT, options.jobs * _WINDOW_PER_JOB, 16
+        )
 
     def __enter__(self) -> _Batch:
         return self
@@ -109,35 +130,55 @@ class _Batch:
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
 
-    def run(self, sources: Iterable[Source]) -> Iterator[Outcome]:
+    def run(self, sources: Iterable[source.Input]) -> Iterator[Outcome]:
         inputs = iter(sources)
+        first = list(itertools.islice(inputs, 2))
+        self._single = len(first) < 2 and self.options.engine == "local"
+        inputs = itertools.chain(first, inputs)
         more = True
         while True:
             if len(self._order) < self._window and (self._found or more):
                 if self._found:
                     self._admit(self._found.popleft())
                 else:
-                    src = next(inputs, None)
-                    more = src is not None
-                    if src is not None:
-                        self._admit(self._item(src, listing=src.kind == "url"))
+                    given = next(inputs, None)
+                    more = given is not None
+                    if given is not None:
+                        self._admit(self._given(given))
                 yield from self._emit(block=False)
             elif self._order:
                 yield from self._emit(block=True)
             else:
                 return
 
+    def _given(self, given: source.Input) -> _Item:
+        if isinstance(given, Source):
+            return self._item(given, listing=given.kind == "url")
+        if given.page is None:  # a WARC record that is no page: counted, never named
+            error = f"{given.source.location}: {given.skipped}" + (
+                f" ({given.detail})" if given.detail else ""
+            )
+            skip = Outcome(given.source, "skipped", error=error, reason=given.skipped)
+            return _Item(src=given.source, name="", outcome=skip)
+        item = self._item(given.source)
+        item.page = given.page
+        return item
+
     def _item(self, src: Source, *, listing: bool = False, root: _Root | None = None) -> _Item:
         name = self._names.claim(src)
         item = _Item(src=src, name=name, listing=listing, root=root)
         directory = self.options.output_dir
         if directory is not None and not self.options.force and output.is_done(directory, name):
-            item.outcome = Outcome(source=src, status="skipped", error="already done")
+            item.outcome = Outcome(src, "skipped", error=ALREADY_DONE, reason=ALREADY_DONE)
         return item
 
     def _admit(self, item: _Item) -> None:
         self._order.append(item)
-        if item.outcome is not None or item.src.kind != "url":
+        if item.outcome is not None:
+            item.page = None
+            return
+        if item.src.kind != "url":
+            self._submit(item)
             return
         url = item.src.location
         cache = self.settings.fetch.cache
@@ -151,6 +192,38 @@ class _Batch:
         item.waiting = True
         self._crawler_started().submit(crawl.Job(key=key, url=url, listing=item.listing))
 
+    def _submit(self, item: _Item) -> None:
+        """Hand a local page to the engine (stdin is read here: workers cannot)."""
+        if item.src.kind == "stdin":
+            try:
+                item.page = source.read_local(item.src, settings=self.settings, stdin=self.stdin)
+            except ScraperError as exc:
+                item.outcome = Outcome(item.src, "failed", error=str(exc), reason="unreadable")
+                return
+        self._next_key += 1
+        key = self._next_key
+        self._tasks[key] = item
+        item.engine = True
+        task = parallel.Task(key=key, source=item.src, page=item.page)
+        item.page = None  # the engine holds it now; the item must not keep it alive
+        self._engine_started().submit(task)
+
+    def _engine_started(self) -> parallel.Engine:
+        if self._engine is None:
+            options = self.options
+            if self._single:
+                self._engine = parallel.Inline(self.settings)
+            else:
+                self._engine = parallel.start(
+                    engine=options.engine,
+                    jobs=options.jobs,
+                    settings=self.settings,
+                    time_limit=options.time_limit,
+                    scheduler=options.scheduler,
+                )
+            self._stack.callback(self._engine.close)
+        return self._engine
+
     def _crawler_started(self) -> crawl.Crawler:
         if self._crawler is None:
             self._crawler = self._stack.enter_context(crawl.Crawler(self.settings.fetch))
@@ -162,19 +235,22 @@ class _Batch:
         self._collect(block=False)
         while self._order:
             head = self._order[0]
-            if head.waiting:
+            if head.waiting or head.engine:
                 if not block:
                     return
-                self._collect(block=True)
+                self._collect(block=True, engine=head.engine)
                 continue
             self._order.popleft()
             block = False
             yield self._finish(head)
 
-    def _collect(self, *, block: bool) -> None:
-        """Take finished fetches from the crawler (at least one when `block`)."""
+    def _collect(self, *, block: bool, engine: bool = False) -> None:
+        """Take finished pages from the engine and finished fetches from the crawler;
+        when `block`, wait for at least one (from the engine if `engine`)."""
+        self._cleaned(block=block and engine)
         if self._crawler is None:
             return
+        block = block and not engine
         while self._crawler.pending:
             result = self._crawler.next_result(block=block)
             if result is None:
@@ -183,32 +259,44 @@ class _Batch:
             item.result, item.waiting = result, False
             block = False
 
+    def _cleaned(self, *, block: bool) -> None:
+        if self._engine is None:
+            return
+        while self._engine.pending:
+            cleaned = self._engine.next_result(block=block)
+            if cleaned is None:
+                return
+            item = self._tasks.pop(cleaned.key)
+            item.cleaned, item.engine = cleaned, False
+            block = False
+
     def _finish(self, item: _Item) -> Outcome:
         src = item.src
         try:
             return self._outcome(item)
         except ScraperError as exc:
-            return Outcome(source=src, status="failed", error=str(exc))
+            return Outcome(src, "failed", error=str(exc), reason=parallel.reason_of(exc))
         except Exception as exc:  # a bug must not cost the other sources their output
-            return Outcome(
-                source=src, status="failed", error=f"{src.location}: internal error: {exc!r}"
-            )
+            error = f"{src.location}: internal error: {exc!r}"
+            return Outcome(src, "failed", error=error, reason=parallel.INTERNAL)
 
     def _outcome(self, item: _Item) -> Outcome:
         if item.outcome is not None:
             return item.outcome
         src = item.src
-        if item.result is None:
-            raw = source.read_local(src, settings=self.settings, stdin=self.stdin)
-            url = raw.url or src.url
-            article = process(raw, source_name=src.location, url=url, settings=self.settings)
-            return self._write(item, article)
+        if item.cleaned is not None:
+            cleaned = item.cleaned
+            if cleaned.article is None:
+                return Outcome(src, "failed", error=cleaned.error, reason=cleaned.reason)
+            return self._write(item, cleaned.article)
         result = item.result
+        assert result is not None
         if result.skipped is not None:
-            return Outcome(source=src, status="skipped", error=f"{src.location}: {result.skipped}")
+            error = f"{src.location}: {result.skipped}"
+            return Outcome(src, "skipped", error=error, reason="robots.txt")
         if result.error is not None:
             tries = f" (after {result.attempts} attempts)" if result.attempts > 1 else ""
-            return Outcome(source=src, status="failed", error=f"{result.error}{tries}")
+            return Outcome(src, "failed", error=f"{result.error}{tries}", reason="fetch failed")
         assert result.fetched is not None
         return self._fetched(item, result.fetched, from_cache=result.attempts == 0)
 

@@ -1,7 +1,8 @@
 """Output stage: render an Article as text, Markdown or JSON; name and write files.
 
-Files are written atomically (a temporary file in the same directory, then a
-rename), so an interrupted run never leaves a partial file that looks complete.
+Files are written atomically (a hidden temporary file in the same directory, then a
+rename), so an interrupted run never leaves a partial file that looks complete, and
+the rerun that rewrites the source replaces the leftover temporary file.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any, Literal
@@ -114,15 +114,17 @@ def write_atomic(path: Path, data: str, *, force: bool) -> None:
     if path.exists() and not force:
         raise OutputError("exists (use --force to overwrite)", file=str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    # One temporary name per output: a run killed mid-write leaves at most this hidden
+    # file, which the rerun that rewrites the source overwrites and renames away.
+    tmp = path.with_name(f".{path.name}.part")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with tmp.open("w", encoding="utf-8") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -1,18 +1,20 @@
 """Source stage: turn command-line arguments into Sources, and read local ones.
 
-Directories are walked lazily and in a stable (sorted) order, so a million
-saved pages cost no memory up front and output names never depend on timing.
+Directories, globs and WARC files are walked lazily and in a stable (sorted) order,
+so a million saved pages cost no memory up front and output names never depend on
+timing. A WARC gives `warc.Record`s (the page read from the archive), the rest Sources.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from scraper import archive, parse
+from scraper import archive, parse, warc
 from scraper.errors import SourceError
 from scraper.model import PageKind, RawPage, Source
 from scraper.settings import Settings
@@ -20,19 +22,58 @@ from scraper.settings import Settings
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 TEXT_SUFFIXES = frozenset({".txt"})
 URL_PREFIXES = ("http://", "https://")
+GLOB_CHARS = frozenset("*?[")
+Input = Source | warc.Record  # what expand() gives: a source to read, or a page already read
+MAX_WARC_RECORD = 100 * 1024 * 1024  # bytes of one record's body (Settings.max_input_bytes)
 
 
-def expand(args: Iterable[str], *, url: str | None = None) -> Iterator[Source]:
-    """One Source per argument; a directory gives one per page file inside it."""
+def expand(
+    args: Iterable[str], *, url: str | None = None, max_bytes: int = MAX_WARC_RECORD
+) -> Iterator[Input]:
+    """One Source per argument; a directory or glob gives one per page file in it, a
+    WARC file one Record per response record (`max_bytes`: the cap on one record)."""
     for arg in args:
         if arg == "-":
             yield Source(kind="stdin", location="-", name=url or "stdin", url=url)
         elif arg.startswith(URL_PREFIXES) or "://" in arg:
             yield Source(kind="url", location=arg, name=arg, url=arg)
         elif Path(arg).is_dir():
-            yield from walk(Path(arg))
+            yield from _pages(walk(Path(arg)), max_bytes=max_bytes)
+        elif is_glob(arg) and not Path(arg).exists():
+            yield from _pages(glob(arg), max_bytes=max_bytes)
+        elif warc.is_warc(arg):
+            yield from warc.records(Path(arg), max_bytes=max_bytes)
         else:
             yield Source(kind="file", location=arg, name=Path(arg).name, url=url)
+
+
+def _pages(sources: Iterable[Source], *, max_bytes: int) -> Iterator[Input]:
+    for src in sources:
+        if warc.is_warc(src.location):
+            yield from warc.records(Path(src.location), max_bytes=max_bytes)
+        else:
+            yield src
+
+
+def count(args: Iterable[str]) -> int:
+    """How many inputs expand() gives for these arguments, found without reading pages
+    (a WARC's records are counted from their headers): the total for a progress bar."""
+    total = 0
+    for arg in args:
+        if arg == "-" or arg.startswith(URL_PREFIXES) or "://" in arg:
+            total += 1
+            continue
+        path = Path(arg)
+        files = (
+            walk(path)
+            if path.is_dir()
+            else glob(arg)
+            if is_glob(arg) and not path.exists()
+            else [Source("file", arg, arg)]
+        )
+        for src in files:
+            total += warc.count(Path(src.location)) if warc.is_warc(src.location) else 1
+    return total
 
 
 def url_list(path: str, *, stdin: BinaryIO | None) -> Iterator[Source]:
@@ -63,14 +104,63 @@ def _url_lines(handle: BinaryIO, *, close: bool = False) -> Iterator[Source]:
 
 
 def walk(root: Path) -> Iterator[Source]:
-    """Every page file below root, recursively, sorted, named by its relative path."""
+    """Every page file (and WARC) below root, recursively, sorted, named by its
+    relative path."""
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for filename in sorted(filenames):
             path = Path(dirpath, filename)
-            if page_kind(path) is not None:
+            if page_kind(path) is not None or warc.is_warc(path):
                 name = path.relative_to(root).as_posix()
                 yield Source(kind="file", location=str(path), name=name)
+
+
+def gives_many(arg: str) -> bool:
+    """Whether an argument may stand for many inputs: a directory, a glob or a WARC."""
+    if arg == "-" or "://" in arg:
+        return False
+    return Path(arg).is_dir() or warc.is_warc(arg) or (is_glob(arg) and not Path(arg).exists())
+
+
+def is_glob(arg: str) -> bool:
+    return not GLOB_CHARS.isdisjoint(arg)
+
+
+def glob(pattern: str) -> Iterator[Source]:
+    """The page files (and WARCs) a glob pattern matches (`**` spans folders), walked
+    lazily in sorted order, named by their path below the pattern's fixed folder."""
+    parts = Path(pattern).parts
+    fixed = next((i for i, part in enumerate(parts) if is_glob(part)), len(parts))
+    root = Path(*parts[:fixed]) if fixed else Path(".")
+    for path in _glob_walk(root, parts[fixed:]):
+        if page_kind(path) is not None or warc.is_warc(path):
+            yield Source(kind="file", location=str(path), name=path.relative_to(root).as_posix())
+
+
+def _glob_walk(folder: Path, parts: tuple[str, ...]) -> Iterator[Path]:
+    if not parts:
+        return
+    head, rest = parts[0], parts[1:]
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    if head == "**":
+        yield from _glob_walk(folder, rest)
+        for entry in entries:
+            if entry.is_dir() and not entry.name.startswith("."):
+                yield from _glob_walk(Path(entry.path), parts)
+        return
+    hidden_ok = head.startswith(".")
+    for entry in entries:
+        if not fnmatch.fnmatchcase(entry.name, head) or (
+            entry.name.startswith(".") and not hidden_ok
+        ):
+            continue
+        if rest and entry.is_dir():
+            yield from _glob_walk(Path(entry.path), rest)
+        elif not rest and entry.is_file():
+            yield Path(entry.path)
 
 
 def page_kind(path: Path) -> PageKind | None:
@@ -144,4 +234,14 @@ def gunzip(data: bytes, *, limit: int, source: str) -> bytes:
     return out
 
 
-__all__ = ["expand", "gunzip", "page_kind", "read_local", "url_list", "walk"]
+__all__ = [
+    "count",
+    "expand",
+    "gives_many",
+    "glob",
+    "gunzip",
+    "page_kind",
+    "read_local",
+    "url_list",
+    "walk",
+]
