@@ -722,7 +722,9 @@ def _absolute(value: str | None, base: str | None) -> str | None:
     value = (value or "").strip()
     if not value or value.startswith(("data:", "javascript:")):
         return None
-    return urljoin(base, value) if base else value
+    if not base or value.startswith(("https://", "http://")):
+        return value  # already absolute (urljoin would only re-parse it)
+    return urljoin(base, value)
 
 
 def _dedupe(values: Iterable[str]) -> tuple[str, ...]:
