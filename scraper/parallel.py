@@ -136,7 +136,10 @@ class _Worker:
     deadline: float = 0.0
 
 
-def _serve(conn: Connection, settings: Settings) -> None:
+Work = Callable[[Task, Settings], Result]
+
+
+def _serve(conn: Connection, settings: Settings, work: Work) -> None:
     """A worker process: clean Tasks from the pipe until told to stop (None or EOF)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     while True:
@@ -146,7 +149,7 @@ def _serve(conn: Connection, settings: Settings) -> None:
             return
         if task is None:
             return
-        conn.send(clean(task, settings))
+        conn.send(work(task, settings))
 
 
 class ProcessPool:
@@ -154,8 +157,11 @@ class ProcessPool:
     the parent always knows which page a worker holds: a worker that dies or overruns
     `time_limit` fails that page only, and is replaced."""
 
-    def __init__(self, *, jobs: int, settings: Settings, time_limit: float) -> None:
+    def __init__(
+        self, *, jobs: int, settings: Settings, time_limit: float, work: Work = clean
+    ) -> None:
         self._jobs = max(jobs, 1)
+        self._work = work  # a module-level function (workers import it by name)
         self._settings = settings
         self._limit = time_limit
         self._context = _context()
@@ -206,7 +212,10 @@ class ProcessPool:
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
         proc = self._context.Process(
-            target=_serve, args=(child, self._settings), daemon=True, name="scrape-worker"
+            target=_serve,
+            args=(child, self._settings, self._work),
+            daemon=True,
+            name="scrape-worker",
         )
         proc.start()
         child.close()

@@ -26,6 +26,7 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/1."
+_COUNT_CAP = 1 << 30  # counting reads bodies only to step over them
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,18 +143,9 @@ def _next_record(handle: BinaryIO, *, after: int, gzipped: bool) -> int | None:
 
 
 def count(path: Path) -> int:
-    """How many response and resource records the file holds (for progress totals)."""
-    with path.open("rb") as handle:
-        try:
-            return sum(1 for _ in _headers_only(handle))
-        except OSError:
-            return 0
-
-
-def _headers_only(handle: BinaryIO) -> ArchiveIterator:
-    return ArchiveIterator(
-        handle,
-        record_types=WarcRecordType.response | WarcRecordType.resource,
-        parse_http=False,
-        strict_mode=False,
-    )
+    """How many Records `records` gives for the file (for progress totals): it reads the
+    archive through, but parses no page. 0 for a file that cannot be read."""
+    try:
+        return sum(1 for _ in records(path, max_bytes=_COUNT_CAP))
+    except SourceError:
+        return 0
