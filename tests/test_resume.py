@@ -1,0 +1,94 @@
+"""Resume: a run killed with SIGKILL mid-way keeps every output it finished, leaves
+nothing that looks complete, and a rerun ends with exactly the files of a run that
+was never interrupted."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import app
+from scraper import output
+
+ROOT = Path(__file__).parents[1]
+PAGES = sorted((ROOT / "fixtures" / "corpus").glob("*/*/page.html.gz"))  # licences beside
+COPIES = 10
+
+
+def replicated(folder: Path) -> int:
+    for copy in range(COPIES):
+        for i, page in enumerate(PAGES):
+            path = folder / f"c{copy:02d}" / f"{i:02d}.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(gzip.decompress(page.read_bytes()))
+    return COPIES * len(PAGES)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def scrape(*args: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-c", "from cli import main; main()", *args]
+    return subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def test_sigkill_then_rerun_gives_the_uninterrupted_outputs(tmp_path: Path) -> None:
+    total = replicated(tmp_path / "pages")
+    out = tmp_path / "out"
+    args = (str(tmp_path / "pages"), "-o", str(out), "-f", "markdown", "-j", "2")
+    run = scrape(*args)
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(out.rglob("*.json"))) < 15 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert run.poll() is None, "the run ended before it could be killed"
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(timeout=10)
+    finally:
+        run.kill()
+        run.communicate()
+    killed = tree(out)
+    done_before = sum(name.endswith(".json") for name in killed)
+    assert 15 <= done_before < total
+    for name in killed:  # a finished source has both files; nothing else looks finished
+        if name.endswith(".json"):
+            assert name.removesuffix(".json") + ".md" in killed
+        else:
+            assert name.endswith(".md") or name.endswith(".part")
+
+    rerun = scrape(*args)
+    _, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err
+    summary = err.decode().strip().splitlines()[-1]
+    assert summary == f"scrape: {total - done_before} done, 0 failed, {done_before} skipped"
+
+    fresh = tmp_path / "fresh"
+    result = CliRunner().invoke(app, [*args[:1], "-o", str(fresh), *args[3:]])
+    assert result.exit_code == 0, result.stderr
+    assert tree(out) == tree(fresh)  # no leftover temporary file either
+    assert len(tree(fresh)) == 2 * total
+
+
+def test_a_partial_source_is_not_done_and_is_rewritten(tmp_path: Path) -> None:
+    page = tmp_path / "in" / "a.html"
+    page.parent.mkdir()
+    page.write_bytes(gzip.decompress(PAGES[0].read_bytes()))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.md").write_text("half a page")  # its .json never came: not done
+    (out / ".a.json.part").write_text("{")  # a temporary file cut short
+    assert not output.is_done(out, "a")
+    result = CliRunner().invoke(app, [str(page.parent), "-o", str(out), "-f", "markdown"])
+    assert result.stderr.splitlines()[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    assert sorted(tree(out)) == ["a.json", "a.md"]
+    assert (out / "a.md").read_text() != "half a page"
