@@ -10,8 +10,19 @@ import re
 from collections.abc import Collection, Iterable
 
 _LEAD = (
-    r"^(?:(?:written|posted|published|reported|story|words|photos?|interview|eingestellt|"
+    r"^(?:(?:written|posted|published|reported|story|words|photos?|interview|eingestellt|beitrag|"
     r"geschrieben|verfasst|veröffentlicht|erstellt|publié|publicado|pubblicato|ein\s+(?:beitrag|kommentar|artikel)|écrit|escrito|scritto)\s+)?"
+)
+# "Interview: Jane Doe", "Text: Jane Doe": a label and a colon before the name.
+_LABEL = re.compile(
+    r"^(?:interview|text|texte|fotos?|photos?|words|reporting|recherche|redaktion)\s*:\s*",
+    re.IGNORECASE,
+)
+# What follows a name in author boxes: "Jane Doe Alle Artikel", "Jane Doe »".
+_LINK_TAIL = re.compile(
+    r"\s*(?:[\u00bb\u203a>]+|\b(?:alle artikel|all articles|all posts|more from|mehr von|"
+    r"weitere artikel)\b.*)$",
+    re.IGNORECASE,
 )
 _PREFIX = re.compile(
     _LEAD + r"(?:by|from|von|par|por|door|przez|tekst|text|texte|"
@@ -23,7 +34,7 @@ _PREFIX = re.compile(
 # ("di Mario Rossi") are taken for the byline preposition.
 _LOWER_PREFIX = re.compile(r"^(?:di|de|da|del|dal|av|af|od)\s+(?=\S)")
 _SEPARATORS = re.compile(
-    r"\s*(?:,|;|/|\||&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\ben\b|\boch\b|\bi\b|"
+    r"\s*(?:,|;|/|\||&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\s?\.)|\bog\b|\ben\b|\boch\b|\bi\b|"
     r"\bsowie\b|\bmit\b|\bwith\b|\bou\b)\s*",
     re.IGNORECASE,
 )
@@ -51,7 +62,12 @@ _NOISE = (
         r"actualizado|publicado|am|le|on|el)\b\s*[:\-]?\s*(?=\d|\w+\s+\d).*$",
         re.IGNORECASE,
     ),
-    re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.*$"),  # numeric dates and whatever follows
+    # numeric dates, with a weekday or a "Stand"/"as of" label before them, and what follows
+    re.compile(
+        r"(?:\b(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun)\.?,\s*|"
+        r"\b(?:stand|as of)\s*:?\s*)?\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.*$",
+        re.IGNORECASE,
+    ),
     re.compile(r"\b\d{1,2}:\d{2}\b.*$"),  # times and whatever follows
     re.compile(r"\(\s*\)|\[\s*\]"),
     re.compile(r"\([^()]{1,12}\)"),  # short handles after names: "Elena Muster (emu)"
@@ -94,8 +110,8 @@ def split_names(value: str) -> list[str]:
     for pattern in _NOISE:
         text = pattern.sub(" ", text)
     text = _DATE_WORDS.sub(" ", text)
-    text = _strip_prefix(text.strip(" :-\u2013\u2014|,·•"))
-    text = _ROLE_TAIL.sub("", text)
+    text = _strip_prefix(_LABEL.sub("", text.strip(" :-\u2013\u2014|,·•")))
+    text = _ROLE_TAIL.sub("", _LINK_TAIL.sub("", text))
     names: list[str] = []
     for part in _SEPARATORS.split(text):
         name = clean_name(part)

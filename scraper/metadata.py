@@ -453,7 +453,8 @@ def _place_rank(node: LexborNode, places: Sequence[str]) -> int:
 
 
 def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) -> tuple[str, ...]:
-    unwanted = [site_name or "", *page.ld.site_names]
+    host = urlsplit(own_url(page.url or "")).hostname or ""
+    unwanted = [site_name or "", *page.ld.site_names, host.removeprefix("www.")]
     if from_rule:
         return clean_authors(from_rule, site_names=unwanted)
     for values in _author_sources(page):

@@ -245,6 +245,15 @@ def test_logo_headings_are_not_the_title(title: str, h1s: list[str], expected: s
         ("Felix Schröder; Jörg Soldwisch; dpa", ("Felix Schröder", "Jörg Soldwisch", "dpa")),
         ("https://www.facebook.com/janedoe", ()),
         ("Staff Writer", ()),
+        ("Interview: Julia Lauter", ("Julia Lauter",)),
+        ("Beitrag von r23 \u00bb", ("r23",)),
+        ("Eingestellt von der Michel", ("der Michel",)),
+        ("Johanna Kropfitsch Alle Artikel", ("Johanna Kropfitsch",)),
+        ("Sara Zinnecker Stand: 01.02.2022", ("Sara Zinnecker",)),
+        ("Tomas Spahn Fr, 12.03.2021", ("Tomas Spahn",)),
+        ("Maria Sonntag 12.03.2021", ("Maria Sonntag",)),
+        ("Bund der Energieverbraucher e.V.", ("Bund der Energieverbraucher e.V.",)),
+        ("Mario e Luigi", ("Mario", "Luigi")),
     ],
 )
 def test_author_cleaning(raw: str, expected: tuple[str, ...]) -> None:
