@@ -37,6 +37,7 @@ UI_LINES = frozenset(
     }
 )  # fmt: skip
 _UI_MAX = 40
+REPEATABLE = 200  # characters of a paragraph that is kept when it comes again
 _PUNCT = re.compile(r"[\W_]+$|^[\W_]+")
 # "26 minutes ago", "vor 3 Stunden", "il y a 2 heures"
 _RELATIVE_TIME = re.compile(
@@ -142,13 +143,24 @@ def _clean_block(block: Block) -> Block | None:
     return block if text == block.text else Block(kind=block.kind, text=text, level=block.level)
 
 
+def _repeatable(block: Block, kept: list[Block]) -> bool:
+    """A long paragraph said again right after itself is the author's; short lines and
+    notices scattered over the page repeat as chrome."""
+    return (
+        block.kind == "paragraph"
+        and len(block.text) >= REPEATABLE
+        and bool(kept)
+        and kept[-1].text == block.text
+    )
+
+
 def clean_body(body: Body) -> Body:
     """A cleaned copy of body. Idempotent; never raises."""
     seen: set[str] = set()
     blocks: list[Block] = []
     for block in body.blocks:
         cleaned = _clean_block(block)
-        if cleaned is None or cleaned.text in seen:
+        if cleaned is None or (cleaned.text in seen and not _repeatable(cleaned, blocks)):
             continue
         seen.add(cleaned.text)
         blocks.append(cleaned)

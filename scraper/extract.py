@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.extract_boiler import (
+    COMMENT_BOILER,
     in_strong_boilerplate,
     remove_all,
     remove_boilerplate,
@@ -74,6 +75,25 @@ def extract_body(doc: Document, *, remove: Sequence[str] = (), body: Sequence[st
         remove_boilerplate(tree)
         return blocks_from(_cleaned(ruled), title=title)
     remove_boilerplate(tree)
+    page = tree.body
+    if page is None:
+        return Body(())
+    remove_boilerplate_in(page, strong=COMMENT_BOILER, always=COMMENT_BOILER)
+    found = _walk_best(tree, title=title)
+    if found.blocks:
+        return found
+    # Nothing outside comment-like blocks: a forum or a page whose article carries such a
+    # class. Score again without the class pass; failing that, the page is the text.
+    tree = _clone(doc)
+    remove_all(tree, remove)
+    remove_boilerplate(tree)
+    found = _walk_best(tree, title=title)
+    if found.blocks or tree.body is None:
+        return found
+    return blocks_from([tree.body], title=title)
+
+
+def _walk_best(tree: LexborHTMLParser, *, title: str) -> Body:
     nodes = find_body(tree)
     return blocks_from(_cleaned(nodes), title=title) if nodes else Body(())
 
@@ -236,15 +256,18 @@ def _link_density(node: LexborNode) -> float:
 
 
 def _best(scores: _Scores) -> _Candidate | None:
+    """The top candidate by score, link density and markup prior; candidates inside a
+    comment or related-stories box only when every candidate is (the page's own markup
+    then names its article so, e.g. a "teaser" class around a short notice)."""
     top = sorted(scores.near.items(), key=lambda item: item[1], reverse=True)[:TOP_CANDIDATES]
     ranked = [
         _Candidate(node, score * (1.0 - _link_density(node)) * _prior(node))
         for node, score in ((scores.nodes[key], score) for key, score in top)
-        if not in_strong_boilerplate(node)
     ]
     if not ranked:
         return None
-    return max(ranked, key=lambda c: c.score)
+    plain = [candidate for candidate in ranked if not in_strong_boilerplate(candidate.node)]
+    return max(plain or ranked, key=lambda c: c.score)
 
 
 def _prior(node: LexborNode) -> float:

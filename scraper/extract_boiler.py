@@ -67,6 +67,9 @@ STRONG_BOILER = (
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
     "footer",
 )  # fmt: skip
+# Before the body is chosen only comment sections are removed whatever they hold: a
+# "teaser" or "related" class sometimes wraps the article itself.
+COMMENT_BOILER = ("comment", "disqus", "respond")
 # Removing these by a class match would empty the page.
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article", "head"})
 # Share of the page's text a class-matched element may hold and still be removed.
@@ -118,18 +121,24 @@ def _text_len(node: LexborNode | None) -> int:
     return len(node.text(strip=True)) if node is not None else 0
 
 
-def remove_boilerplate_in(node: LexborNode) -> None:
-    """Detach boilerplate classes inside a chosen container (never the container).
-    A layout class ("sidebar-grid", "widget") wrapping article prose is kept; comments,
-    teasers and sign-up boxes go even when they hold long paragraphs."""
+def remove_boilerplate_in(
+    node: LexborNode, *, strong: Sequence[str] = STRONG_BOILER, always: Sequence[str] = ()
+) -> None:
+    """Detach boilerplate classes inside node (never node itself).
+    A layout class ("sidebar-grid", "widget") wrapping article prose is kept; the
+    `strong` kinds (comments, teasers, sign-up boxes) go even when they hold long
+    paragraphs, the `always` kinds even when they hold most of the text."""
     total = _text_len(node)
     for match in node.css(BOILER_SELECTOR):
         if match.tag in PROTECTED_TAGS:
             continue
+        if always and _is_strong(match, always):
+            match.remove(recursive=False)
+            continue
         length = _text_len(match)
         if length > MAX_SHARE * total:
             continue
-        if length >= LONG_PARAGRAPH and not _is_strong(match) and _holds_prose(match):
+        if length >= LONG_PARAGRAPH and not _is_strong(match, strong) and _holds_prose(match):
             continue
         match.remove(recursive=False)
 
@@ -147,7 +156,7 @@ def in_strong_boilerplate(node: LexborNode) -> bool:
     return any(word in joined for word in STRONG_BOILER)
 
 
-def _is_strong(node: LexborNode) -> bool:
+def _is_strong(node: LexborNode, strong: Sequence[str]) -> bool:
     attrs = node.attributes
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-    return any(word in names for word in STRONG_BOILER)
+    return any(word in names for word in strong)

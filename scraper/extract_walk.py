@@ -41,6 +41,7 @@ INLINE = frozenset(
 SKIP = frozenset({"-comment", "summary", "img", "video", "audio", "source", "picture"})
 # A block whose text is more than this share link text is a teaser or menu.
 MAX_LINK_SHARE = 0.6
+REPEATABLE = 200  # characters of a paragraph that is kept when said again
 TAIL_MAX = 40  # characters of a trailing line that is dropped when unpunctuated
 SENTENCE_END = (".", "!", "?", '"', "\u201d", "\u00bb", ")", "\u3002", "\uff01", "\uff1f")
 
@@ -72,7 +73,7 @@ def _without_tail(blocks: list[Block]) -> tuple[Block, ...]:
     end = len(blocks)
     while end and _is_tail(blocks[end - 1]):
         end -= 1
-    return tuple(blocks[:end])
+    return tuple(blocks[:end] if end else blocks)  # no paragraph at all: nothing trails one
 
 
 def _is_tail(block: Block) -> bool:
@@ -140,6 +141,16 @@ def _has_block(node: LexborNode) -> bool:
     return any(child.tag in BLOCK_TAGS for child in node.iter())
 
 
+def _repeatable(walk: _Walk, kind: BlockKind, text: str) -> bool:
+    """A long paragraph said again right after itself is the author's (the walk has no
+    other reason to meet it twice in a row); short lines and notices scattered over the
+    page ("your privacy settings block this content") repeat as chrome."""
+    last = walk.blocks[-1] if walk.blocks else None
+    return (
+        kind == "paragraph" and len(text) >= REPEATABLE and last is not None and last.text == text
+    )
+
+
 def _flush(walk: _Walk, kind: BlockKind, level: int) -> None:
     if walk.parts:
         text, links = "".join(walk.parts), walk.links
@@ -151,7 +162,7 @@ def _emit(
     walk: _Walk, kind: BlockKind, raw: str, *, level: int, links: int, keep_lines: bool = False
 ) -> None:
     text = raw.strip("\n") if keep_lines else normalize_space(raw)
-    if not text.strip() or text in walk.seen:
+    if not text.strip() or (text in walk.seen and not _repeatable(walk, kind, text)):
         return
     if links > MAX_LINK_SHARE * len(text) or (kind != "heading" and is_ui_line(text)):
         return

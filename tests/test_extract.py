@@ -225,3 +225,35 @@ def test_form_wrapping_the_whole_page_is_kept() -> None:
     short = "".join(f"<p>Short paragraph {n}, with a comma, and an end.</p>" for n in range(6))
     doc = _doc(f"<form id='aspnetForm'><div class='content'>{short}</div></form>")
     assert len(extract_body(doc).blocks) == 6
+
+
+def test_br_separated_post_wins_over_long_comments() -> None:
+    post = f"<div class='post-body'>{PARA}<br>{PARA.upper()}<br>{PARA.lower()}</div>"
+    comments = "".join(f"<p>Reader {n}: {PARA} {PARA}</p>" for n in range(5))
+    doc = _doc(
+        f"<div class='main'>{post}<div id='comments' class='comments'>{comments}</div></div>"
+    )
+    texts = _texts(extract_body(doc))
+    assert PARA in texts and PARA.upper() in texts
+    assert not any(t.startswith("Reader") for t in texts)
+
+
+def test_article_wrapped_in_a_teaser_class_is_still_found() -> None:
+    doc = _doc(f"<div class='teaserBox news-single'>{_para(1)}{_para(2)}</div>")
+    assert len(_texts(extract_body(doc))) == 2
+
+
+def test_long_paragraph_said_twice_in_a_row_is_kept_but_scattered_repeats_go() -> None:
+    one, two = f"<p>Paragraph 1: {PARA} {PARA}</p>", f"<p>Paragraph 2: {PARA} {PARA}</p>"
+    doc = _doc(f"<article>{one}{one}{two}{one}</article>")
+    assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
+        "Paragraph 1",
+        "Paragraph 1",
+        "Paragraph 2",
+    ]
+
+
+def test_page_without_paragraphs_gives_its_text() -> None:
+    doc = _doc("<h2>Test case one</h2><img src='a.png'><h2>Test case two</h2>")
+    assert _texts(extract_body(doc)) == ["Test case one", "Test case two"]
+    assert _texts(extract_body(_doc("  Test  "))) == ["Test"]
