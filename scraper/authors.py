@@ -87,6 +87,60 @@ _MAX_WORDS = 6
 _MAX_LEN = 80
 
 
+# A byline in running text: "von Daniela Obers", "By Jane Doe and John Roe", "Autor: X".
+_UPPER = "A-Z\u00c0-\u00de\u0100-\u017f"
+_NAME_WORD = rf"[{_UPPER}][\w.'\u2019-]+"
+_TEXT_BYLINE = re.compile(
+    r"(?:^|(?<=[\s|(]))(?:[Vv]on|VON|[Bb]y|BY|[Pp]ar|[Pp]or|[Dd]oor|[Aa]utor(?:in)?:|"
+    r"[Aa]uthor:|Text:|Text von)(?:[ \t]+|(?:[ \t]*\n){1,3}[ \t]*)"
+    rf"(?P<names>{_NAME_WORD}(?:[ \t]+(?:(?:und|and|et|y|&)[ \t]+)?(?:[a-z]{{1,3}}[ \t]+)?"
+    rf"{_NAME_WORD}){{1,5}})"
+)
+
+
+# Capitalised words after a name in a German or English byline that are labels, not names.
+_LABELS = frozenset(
+    [
+        "Datum",
+        "Stand",
+        "Foto",
+        "Fotos",
+        "Bild",
+        "Bilder",
+        "Quelle",
+        "Aktualisiert",
+        "Veröffentlicht",
+        "Updated",
+        "Published",
+        "Posted",
+        "Uhr",
+        "Am",
+        "Vom",
+        "On",
+        "Photo",
+        "Photos",
+        "Image",
+        "Read",
+        "Lesezeit",
+    ]
+)
+
+
+def byline_names(text: str) -> list[str]:
+    """The names of the first byline written in running text, raw (clean_authors cleans)."""
+    match = _TEXT_BYLINE.search(text)
+    if not match:
+        return []
+    kept: list[str] = []
+    for word in match["names"].split():
+        if word in _LABELS:
+            break
+        kept.append(word.rstrip(".") if len(word) > 3 else word)
+        if word.endswith(".") and len(word) > 3:  # the end of a sentence, not an initial
+            break
+    return [" ".join(kept)] if len(kept) >= 2 else []
+
+
 def clean_authors(values: Iterable[str], *, site_names: Collection[str] = ()) -> tuple[str, ...]:
     """Person names from raw author strings, split, cleaned, de-duplicated in order."""
     unwanted = {_key(name) for name in site_names if name}

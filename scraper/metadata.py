@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from scraper.authors import clean_authors
+from scraper.authors import byline_names, clean_authors
 from scraper.dates import earliest_date, parse_date
 from scraper.jsonld import LinkedData, linked_data, resolve, strings
 from scraper.metascan import Scan, ancestor_tags, in_comments, scan
@@ -475,6 +475,8 @@ def _author_sources(page: _Page) -> Iterable[list[str]]:
     yield [v for v in page.meta_values(_AUTHOR_KEYS) if not _is_url(v)]
     yield _texts(_microdata_names(page.scan.itemprops.get("author", ())))
     yield from _bylines(page.tree)
+    window = _near_heading(page)
+    yield byline_names(window) if window else []
 
 
 def _microdata_names(nodes: Sequence[LexborNode]) -> list[LexborNode]:
@@ -581,22 +583,27 @@ def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
 
 def _date_near_heading(page: _Page) -> str | None:
     """A date written in the text around the page heading ("Pressemitteilung vom 25. Januar
-    2022", "1. Februar 2022, Jane Doe"): the smallest enclosing block holding some text
-    after the heading, read from just before the heading on."""
+    2022", "1. Februar 2022, Jane Doe")."""
+    window = _near_heading(page)
+    return earliest_date(window) if window else None
+
+
+def _near_heading(page: _Page) -> str | None:
+    """The text around the page heading: the smallest block enclosing the heading that
+    holds some text after it, read from just before the heading on."""
     heading = _h1_node(page.scan)
     if heading is None:
         return None
-    title = _text(heading)
+    title = _lines(heading)
     block: LexborNode | None = heading
     for _ in range(_NEAR_HEADING_LEVELS):
         block = block.parent if block is not None else None
         if block is None or block.tag in ("body", "html"):
             return None
-        text = _text(block)
+        text = _lines(block)
         start = max(text.find(title), 0)
         if len(text) - start - len(title) >= _NEAR_HEADING_MIN:
-            window = text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
-            return earliest_date(window)
+            return text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
     return None
 
 
@@ -704,6 +711,11 @@ def _canonical(page: _Page) -> str | None:
 
 def _text(node: LexborNode) -> str:
     return node.text(deep=True, separator=" ", strip=True) or ""
+
+
+def _lines(node: LexborNode) -> str:
+    """A node's text with a line break between its text nodes (a byline's name ends there)."""
+    return node.text(deep=True, separator="\n", strip=True) or ""
 
 
 def _fold(value: str | None) -> str | None:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.authors import clean_authors
+from scraper.authors import byline_names, clean_authors
 from scraper.dates import earliest_date, parse_date
 from scraper.metadata import FieldSelector, extract_metadata, parse_field_selector
 from scraper.model import Document, Metadata
@@ -258,6 +258,20 @@ def test_logo_headings_are_not_the_title(title: str, h1s: list[str], expected: s
 )
 def test_author_cleaning(raw: str, expected: tuple[str, ...]) -> None:
     assert clean_authors([raw]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Grenzen setzen\nvon Daniela Obers\nGrenzen sind wichtig", ["Daniela Obers"]),
+        ("Text: Heinz Muster Datum 12.3.2020", ["Heinz Muster"]),
+        ("Ein Artikel von\nPamela Sladky\n| 27.01.2022", ["Pamela Sladky"]),
+        ("Die Regeln von der Regierung", []),
+        ("By Jane Doe and John Roe. The river rose", ["Jane Doe and John Roe"]),
+    ],
+)
+def test_byline_in_running_text(text: str, expected: list[str]) -> None:
+    assert byline_names(text) == expected
 
 
 def test_authors_deduplicated_and_site_dropped() -> None:
