@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -165,6 +166,8 @@ _DATE_KEY = re.compile(r"date|publi|creat|issued")
 _NOT_PUBLISHED = re.compile(r"modif|updat|expir|valid|revis|review|birth|change|event|end|start")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?([01]\d)[/-]?([0-3]\d)(?:/|[^\d])")
 _MAX_DATE_TEXT = 120
+_UTC = ("+00:00",)
+_SAME_MOMENT = timedelta(minutes=5)
 _NEAR_HEADING_LEVELS = 4  # ancestors of the heading tried for text around it
 _NEAR_HEADING_MIN = 40  # characters of text after the heading for a block to count
 _NEAR_HEADING_BEFORE = 200
@@ -551,9 +554,11 @@ def _is_url(value: str) -> bool:
 
 def _date(page: _Page) -> str | None:
     ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
+    declared = _first_date(chain(strings(ld), page.meta_values(_DATE_KEYS), _other_date_meta(page)))
+    if declared:
+        return _in_local_time(declared, page.scan) if declared.endswith(_UTC) else declared
     return (
-        _first_date(chain(strings(ld), page.meta_values(_DATE_KEYS), _other_date_meta(page)))
-        or _first_date(_time_values(page.scan))
+        _first_date(_time_values(page.scan))
         or _url_date(page.url)
         or _first_date(_visible_dates(page.tree))
         or _date_near_heading(page)
@@ -561,6 +566,20 @@ def _date(page: _Page) -> str | None:
             page.meta_values(_TITLE_KEYS[:1]) + ([page.scan.title] if page.scan.title else [])
         )
     )
+
+
+def _in_local_time(utc: str, found: Scan) -> str:
+    """A UTC timestamp, or the same moment as the page's <time> element writes it in local
+    time (2022-05-04T03:37Z is 2022-05-03 23:37 -04:00: the site's day is the 3rd)."""
+    moment = datetime.fromisoformat(utc)
+    for node in found.times[:10]:
+        local = parse_date(node.attributes.get("datetime") or "")
+        if not local or "T" not in local or local.endswith(_UTC):
+            continue
+        when = datetime.fromisoformat(local)
+        if when.tzinfo is not None and abs(when - moment) <= _SAME_MOMENT:
+            return local
+    return utc
 
 
 def _other_date_meta(page: _Page) -> list[str]:

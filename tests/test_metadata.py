@@ -325,6 +325,14 @@ def test_parse_date_round_trips_iso(day: date, time: dt_time) -> None:
     assert parse_date(text) == text
 
 
+def test_utc_date_read_in_the_local_time_the_page_shows() -> None:
+    head = '<meta property="article:published_time" content="2022-05-04T03:37:37+00:00">'
+    body = '<time datetime="2022-05-03T23:37:37-04:00">3 May, 11:37 pm</time>'
+    assert meta_of(page(head, body)).date == "2022-05-03T23:37:37-04:00"
+    other = body.replace("23:37:37", "10:00:00")  # another moment: not this date
+    assert meta_of(page(head, other)).date == "2022-05-04T03:37:37+00:00"
+
+
 def test_date_written_next_to_the_heading() -> None:
     body = (
         '<div class="page"><h1>Neue Förderung</h1><div class="teaser"><p>Pressemitteilung vom '
