@@ -49,6 +49,8 @@ LEVEL_SHARES = (1.0, 0.6, 0.35, 0.2)  # of a paragraph's score, to parent, grand
 CLIMB_MAX_LINKS = 0.2
 CLIMB_LEVELS = 5
 INSIDE_DEPTH = 10  # levels above a paragraph that count it as held inside
+FIRST_SHARE = 0.15  # an earlier article like the best, scoring this share of it, is the page's
+FIRST_MIN = 12.0  # and this much: several paragraphs, not a standfirst in a layout class
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the best joins it
 SIBLING_PARAGRAPH = 80  # or a plain paragraph this long with few links
 SIBLING_MAX_LINKS = 0.25
@@ -143,7 +145,29 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     best = _best(scores)
     if best is None:
         return []
-    return _with_siblings(_climb(best, scores.inside), scores.near)
+    return _with_siblings(_climb(_first_of_kind(best, scores), scores.inside), scores.near)
+
+
+def _first_of_kind(best: _Candidate, scores: _Scores) -> _Candidate:
+    """On a page of several articles in the same markup (an endless-scroll page, a
+    list of stories), the first one that is a real article is the page's own: the
+    earliest scored node with the best's tag and class, scoring a fair share of it."""
+    node = best.node
+    names = node.attributes.get("class")
+    if not names:
+        return best
+    floor = max(FIRST_SHARE * scores.near[node.mem_id], FIRST_MIN)
+    for key, other in scores.nodes.items():  # insertion order: document order
+        if key == node.mem_id:
+            return best
+        if (
+            other.tag == node.tag
+            and scores.near[key] >= floor
+            and other.attributes.get("class") == names
+            and not in_strong_boilerplate(other)
+        ):
+            return _Candidate(other, best.score * scores.near[key] / scores.near[node.mem_id])
+    return best
 
 
 def _climb(best: _Candidate, inside: dict[int, float]) -> _Candidate:

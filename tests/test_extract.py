@@ -257,3 +257,22 @@ def test_page_without_paragraphs_gives_its_text() -> None:
     doc = _doc("<h2>Test case one</h2><img src='a.png'><h2>Test case two</h2>")
     assert _texts(extract_body(doc)) == ["Test case one", "Test case two"]
     assert _texts(extract_body(_doc("  Test  "))) == ["Test"]
+
+
+def test_first_of_several_articles_in_the_same_markup_is_the_pages() -> None:
+    first = "".join(f"<p>First story {n}: {PARA}</p>" for n in range(3))
+    second = "".join(f"<p>Next story {n}: {PARA}</p>" for n in range(8))
+    doc = _doc(
+        f"<div class='feed'><article><h2>First</h2><div class='story-text'>{first}</div>"
+        f"</article><article><h2>Next</h2><div class='story-text'>{second}</div></article></div>"
+    )
+    texts = _texts(extract_body(doc))
+    assert sum(t.startswith("First story") for t in texts) == 3
+    assert not any(t.startswith("Next story") for t in texts)
+
+
+def test_a_short_lead_sharing_the_body_class_does_not_replace_the_body() -> None:
+    lead = "<div class='text-block'><p>A lead of one sentence, in the body's class.</p></div>"
+    body = "".join(_para(n) for n in range(6))
+    doc = _doc(f"<div>{lead}<div class='text-block'>{body}</div></div>")
+    assert sum(t.startswith("Paragraph") for t in _texts(extract_body(doc))) == 6
