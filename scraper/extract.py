@@ -145,7 +145,7 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     best = _best(scores)
     if best is None:
         return []
-    return _with_siblings(_climb(_first_of_kind(best, scores), scores.inside), scores.near)
+    return _with_siblings(_first_of_kind(_climb(best, scores.inside), scores), scores.near)
 
 
 def _first_of_kind(best: _Candidate, scores: _Scores) -> _Candidate:
@@ -156,7 +156,10 @@ def _first_of_kind(best: _Candidate, scores: _Scores) -> _Candidate:
     names = node.attributes.get("class")
     if not names:
         return best
-    floor = max(FIRST_SHARE * scores.near[node.mem_id], FIRST_MIN)
+    own = scores.near.get(node.mem_id, 0.0)
+    if not own:
+        return best
+    floor = max(FIRST_SHARE * own, FIRST_MIN)
     for key, other in scores.nodes.items():  # insertion order: document order
         if key == node.mem_id:
             return best
@@ -166,7 +169,7 @@ def _first_of_kind(best: _Candidate, scores: _Scores) -> _Candidate:
             and other.attributes.get("class") == names
             and not in_strong_boilerplate(other)
         ):
-            return _Candidate(other, best.score * scores.near[key] / scores.near[node.mem_id])
+            return _Candidate(other, best.score * scores.near[key] / own)
     return best
 
 
