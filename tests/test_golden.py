@@ -31,12 +31,15 @@ TEXT_CASES = [
     ("readability/lemonde-1", 0.95, 0.96),
     ("readability/guardian-1", 0.97, 0.97),
     ("readability/folha", 0.97, 0.97),
+    ("readability/svg-parsing", 0.97, 0.97),  # the same long paragraph five times in a row
 ]
 # case: every `with` snippet found, no `without` snippet found
 SNIPPET_CASES = [
     "trafilatura/0a3108e507c54157a95fe7a1338f5e9c",
     "trafilatura/0a4a8ab61c054192b1ec70cc3570cf45",
     "trafilatura/0ac0531f1f0543f4a3f68159e5fd1875",
+    "trafilatura/abookshelffullofsunshine.blogspot.com.interview",  # br text, long comments
+    "trafilatura/correctiv.org.zusage",  # several articles in one page: the first is its own
 ]
 
 
