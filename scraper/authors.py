@@ -15,7 +15,8 @@ _LEAD = (
 )
 # "Interview: Jane Doe", "Text: Jane Doe": a label and a colon before the name.
 _LABEL = re.compile(
-    r"^(?:interview|text|texte|fotos?|photos?|words|reporting|recherche|redaktion)\s*:\s*",
+    r"^(?:interview|text|texte|fotos?|photos?|words|reporting|recherche|redaktion|quelle|"
+    r"source|fuente|fonte)\s*:\s*",
     re.IGNORECASE,
 )
 # What follows a name in author boxes: "Jane Doe Alle Artikel", "Jane Doe »".

@@ -246,6 +246,7 @@ def test_logo_headings_are_not_the_title(title: str, h1s: list[str], expected: s
         ("https://www.facebook.com/janedoe", ()),
         ("Staff Writer", ()),
         ("Interview: Julia Lauter", ("Julia Lauter",)),
+        ("Quelle: dpa", ("dpa",)),
         ("Beitrag von r23 \u00bb", ("r23",)),
         ("Eingestellt von der Michel", ("der Michel",)),
         ("Johanna Kropfitsch Alle Artikel", ("Johanna Kropfitsch",)),
