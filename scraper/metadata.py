@@ -223,6 +223,7 @@ class _Page:
     url: str | None
     scan: Scan
     ld: LinkedData
+    host: str  # the page's host name (of the page an archive URL wraps), "" when unknown
 
     @property
     def meta(self) -> Mapping[str, tuple[str, ...]]:
@@ -246,7 +247,11 @@ def extract_metadata(
     `selectors` (from a site rule) maps a field to selectors tried before the generic logic."""
     found_nodes = scan(doc.tree)
     page = _Page(
-        tree=doc.tree, url=doc.url, scan=found_nodes, ld=linked_data(found_nodes.ld_scripts)
+        tree=doc.tree,
+        url=doc.url,
+        scan=found_nodes,
+        ld=linked_data(found_nodes.ld_scripts),
+        host=urlsplit(own_url(doc.url or "")).hostname or "",
     )
     found = _from_selectors(page, selectors or {})
     site_name = _single(found, "site_name") or _site_name(page)
@@ -414,7 +419,7 @@ def _is_site(part: str, site_names: Sequence[str]) -> bool:
 
 def _site_names(page: _Page, site_name: str | None) -> list[str]:
     names = [site_name or "", *page.ld.site_names, *page.meta_values(_SITE_KEYS)]
-    host = urlsplit(own_url(page.url or "")).hostname or ""
+    host = page.host
     labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
     if labels:
         names.append(".".join(labels))
@@ -456,8 +461,7 @@ def _place_rank(node: LexborNode, places: Sequence[str]) -> int:
 
 
 def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) -> tuple[str, ...]:
-    host = urlsplit(own_url(page.url or "")).hostname or ""
-    unwanted = [site_name or "", *page.ld.site_names, host.removeprefix("www.")]
+    unwanted = [site_name or "", *page.ld.site_names, page.host.removeprefix("www.")]
     if from_rule:
         return clean_authors(from_rule, site_names=unwanted)
     for values in _author_sources(page):
