@@ -68,6 +68,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--report", type=Path, default=None, help="write per-page results (jsonl)")
     parser.add_argument("--worst", type=int, default=10, help="list scrape's N worst pages")
     parser.add_argument(
+        "--no-rules",
+        action="store_true",
+        help="scrape without its site rules: the generic extractor alone (as issue 4 measures)",
+    )
+    parser.add_argument(
         "--in-process",
         action="store_true",
         help="run every extractor in this process (memory is then the whole run's peak)",
@@ -83,10 +88,10 @@ def quiet_libraries() -> None:
     warnings.simplefilter("ignore")
 
 
-def run_one(name: str, cases: Sequence[corpus.Case], *, rss_before: int) -> Run:
+def run_one(name: str, cases: Sequence[corpus.Case], *, rss_before: int, site_rules: bool) -> Run:
     """Load and run one extractor here; one that cannot be loaded gives a Run with a note."""
     try:
-        extractor = extractors.load(name)
+        extractor = extractors.load(name, site_rules=site_rules)
     except Exception as exc:  # ImportError, or a library broken at import
         note = f"skipped: {type(exc).__name__}: {exc}"[:200]
         return Run(RunInfo(name, "-", (), rss_before, peak_rss_kb(), note), ())
@@ -101,7 +106,7 @@ def worker(args: argparse.Namespace) -> int:
     quiet_libraries()
     refuse_network()
     cases = corpus.load(args.corpus, sources=args.source, limit=args.limit)
-    run = run_one(args.worker, cases, rss_before=peak_rss_kb())
+    run = run_one(args.worker, cases, rss_before=peak_rss_kb(), site_rules=not args.no_rules)
     assert args.worker_out is not None
     with args.worker_out.open("w", encoding="utf-8") as out:
         out.write(json.dumps(asdict(run.info)) + "\n")
@@ -126,6 +131,7 @@ def spawn(name: str, args: argparse.Namespace, *, console: Console) -> Run:
         command += ["--worker-out", str(out), "--corpus", str(args.corpus)]
         command += ["--source", ",".join(args.source)]
         command += ["--limit", str(args.limit)] if args.limit is not None else []
+        command += ["--no-rules"] if args.no_rules else []
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not out.is_file():
             tail = " | ".join(done.stderr.strip().splitlines()[-3:])
@@ -145,7 +151,11 @@ def all_runs(args: argparse.Namespace, *, console: Console) -> list[Run]:
     for name in args.only:
         start = time.perf_counter()
         console.print(f"running {name} ...", style="dim")
-        run = run_one(name, cases, rss_before=peak_rss_kb()) if args.in_process else None
+        run = (
+            run_one(name, cases, rss_before=peak_rss_kb(), site_rules=not args.no_rules)
+            if args.in_process
+            else None
+        )
         runs.append(run or spawn(name, args, console=console))
         console.print(f"  {name} done in {time.perf_counter() - start:.1f} s", style="dim")
     return runs

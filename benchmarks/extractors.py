@@ -88,12 +88,15 @@ def scrape_version() -> str:
     return f"{commit}+dirty" if dirty.stdout.strip() else commit
 
 
-def load_scrape() -> Extractor:
-    from scraper import ScraperError, extract
+def load_scrape(*, site_rules: bool = True) -> Extractor:
+    from scraper import ScraperError, Settings, extract
+    from scraper.rules import RuleSet
+
+    settings = Settings() if site_rules else Settings(rules=RuleSet())
 
     def run(html: str, url: str) -> Output:
         try:
-            article = extract(html, url=url)
+            article = extract(html, url=url, settings=settings)
         except ScraperError:
             return Output()  # no article found: an empty extraction, not a crash
         return Output(
@@ -106,7 +109,8 @@ def load_scrape() -> Extractor:
             language=article.language,
         )
 
-    return Extractor("scrape", scrape_version(), frozenset(FIELDS), run)
+    version = scrape_version() + ("" if site_rules else " (--no-rules)")
+    return Extractor("scrape", version, frozenset(FIELDS), run)
 
 
 def load_trafilatura() -> Extractor:
@@ -236,10 +240,11 @@ WARM_UP_PAGE = (
 )
 
 
-def load(name: str) -> Extractor:
+def load(name: str, *, site_rules: bool = True) -> Extractor:
     """Import and build one extractor, then run it once on a tiny page (not timed).
-    Raises ImportError (or whatever the library raises) when it cannot be used."""
-    extractor = LOADERS[name]()
+    Raises ImportError (or whatever the library raises) when it cannot be used.
+    `site_rules=False` runs scrape's generic extractor only (its --no-rules)."""
+    extractor = load_scrape(site_rules=site_rules) if name == "scrape" else LOADERS[name]()
     try:
         extractor.run(WARM_UP_PAGE, "https://example.com/warm-up.html")
     except NotImplementedError:
