@@ -173,7 +173,7 @@ _NEAR_HEADING_MIN = 40  # characters of text after the heading for a block to co
 _NEAR_HEADING_BEFORE = 200
 _NEAR_HEADING_AFTER = 600
 # Visible bylines: one pass, then ranked by how surely the markup names an author.
-_BYLINE_CSS = "[rel=author], [class*=byline], [class*=Byline], [class*=author], [class*=autor]"
+_BYLINE_CSS = "[rel=author], [class*=byline i], [class*=author i], [class*=autor i]"
 _MAX_BYLINE_NODES = 40
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
@@ -516,15 +516,15 @@ def _vcard_name(node: LexborNode) -> LexborNode:
 def _byline_rank(attrs: Mapping[str, str | None]) -> int:
     if (attrs.get("rel") or "").lower() == "author":
         return 0
-    classes = attrs.get("class") or ""
-    tokens = classes.lower().split()
+    classes = (attrs.get("class") or "").lower()
+    tokens = classes.split()
     if "byline" in tokens:
         return 1
     if "author" in tokens:
         return 2
-    if "byline" in classes.lower():
+    if "byline" in classes:
         return 3
-    if "author-name" in classes:
+    if "author-name" in classes or "authorname" in classes:
         return 4
     return 5 if "author" in classes else 6
 
