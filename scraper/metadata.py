@@ -152,8 +152,7 @@ _LANGUAGE_KEYS = (
 _TIME_PLACES = ("article", "header", "main")
 # Visible dates, when nothing machine-readable is given: the elements sites name after dates.
 _VISIBLE_DATE_SELECTORS = (
-    "[class*=date]",
-    "[class*=Date]",
+    "[class*=date i]",
     "[class*=datum]",
     "[class*=time]",
     "[class*=publish]",
