@@ -70,7 +70,7 @@ def check_fixture(rule: Rule, fixture: Fixture) -> FixtureResult:
     want = str(expected.get("text") or "")
     score = score_page(want, article.text)
     problems = [*_text_problems(fixture, article.text, want, score.precision, score.recall)]
-    problems += _metadata_problems(article, expected)
+    problems += metadata_problems(article, expected)
     diff = "\n".join(
         difflib.unified_diff(
             want.split("\n\n"), article.text.split("\n\n"), "expected", "extracted", lineterm=""
@@ -103,7 +103,8 @@ def _text_problems(
     return []
 
 
-def _metadata_problems(article: Article, expected: dict[str, object]) -> list[str]:
+def metadata_problems(article: Article, expected: dict[str, object]) -> list[str]:
+    """What differs from the expected title, authors and (day of the) date."""
     problems = []
     if _fold(article.title) != _fold(expected.get("title")):
         problems.append(f"title {article.title!r} != {expected.get('title')!r}")
