@@ -18,7 +18,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
@@ -48,6 +48,8 @@ REASONS: tuple[tuple[type[ScraperError], str], ...] = (
     (OutputError, "not written"),
 )
 TIMEOUT, CRASHED, INTERNAL = "timeout", "worker crashed", "internal error"
+_READY = "ready"  # a new worker's first message
+STARTUP = 60.0  # seconds a new worker may take to start, before its first page's limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +134,9 @@ class Inline:
 class _Worker:
     process: BaseProcess
     conn: Connection
-    task: Task | None = None
-    deadline: float = 0.0
+    tasks: deque[Task] = field(default_factory=deque)  # sent, in the order it cleans them
+    deadline: float = 0.0  # when the task it is on (tasks[0]) runs out of time
+    started: bool = False  # it said it is ready
 
 
 Work = Callable[[Task, Settings], Result]
@@ -142,6 +145,7 @@ Work = Callable[[Task, Settings], Result]
 def _serve(conn: Connection, settings: Settings, work: Work) -> None:
     """A worker process: clean Tasks from the pipe until told to stop (None or EOF)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    conn.send(_READY)  # started: the time limit of its first page counts from here
     while True:
         try:
             task = conn.recv()
@@ -153,9 +157,12 @@ def _serve(conn: Connection, settings: Settings, work: Work) -> None:
 
 
 class ProcessPool:
-    """`jobs` worker processes, each fed one Task at a time through its own pipe, so
-    the parent always knows which page a worker holds: a worker that dies or overruns
-    `time_limit` fails that page only, and is replaced."""
+    """`jobs` worker processes, each fed through its own pipe and holding at most
+    PREFETCH Tasks (one, if it carries its page), so that the parent always knows which
+    page a worker is on: a worker that dies or overruns `time_limit` fails that page only
+    and is replaced (the pages queued behind it go to another worker)."""
+
+    PREFETCH = 2  # tasks sent ahead to a worker: it never waits while the parent writes
 
     def __init__(
         self, *, jobs: int, settings: Settings, time_limit: float, work: Work = clean
@@ -165,14 +172,14 @@ class ProcessPool:
         self._settings = settings
         self._limit = time_limit
         self._context = _context()
-        self._idle: list[_Worker] = []
-        self._busy: list[_Worker] = []
+        self._workers: list[_Worker] = []
         self._backlog: deque[Task] = deque()
         self._ready: deque[Result] = deque()
 
     @property
     def pending(self) -> int:
-        return len(self._backlog) + len(self._busy) + len(self._ready)
+        held = sum(len(worker.tasks) for worker in self._workers)
+        return len(self._backlog) + held + len(self._ready)
 
     def submit(self, task: Task) -> None:
         self._backlog.append(task)
@@ -180,34 +187,38 @@ class ProcessPool:
 
     def next_result(self, *, block: bool) -> Result | None:
         self._poll(timeout=0.0)
-        while block and not self._ready and self._busy:
-            nearest = min(worker.deadline for worker in self._busy)
+        while block and not self._ready and any(w.tasks for w in self._workers):
+            nearest = min(w.deadline for w in self._workers if w.tasks)
             self._poll(timeout=max(nearest - time.monotonic(), 0.0) + 0.01)
         return self._ready.popleft() if self._ready else None
 
     def close(self) -> None:
-        for worker in self._idle + self._busy:
-            _stop(worker, polite=worker.task is None)
-        self._idle.clear()
-        self._busy.clear()
+        for worker in self._workers:
+            _stop(worker, polite=not worker.tasks)
+        self._workers.clear()
         self._backlog.clear()
 
     def _dispatch(self) -> None:
         while self._backlog:
-            if not self._idle and len(self._busy) < self._jobs:
-                self._idle.append(self._start())
-            if not self._idle:
+            if len(self._workers) < self._jobs:
+                self._workers.append(self._start())
+            worker = min(self._workers, key=lambda w: len(w.tasks))
+            # A page travelling with its task may not fit the pipe's buffer: it goes to an
+            # idle worker only, so that sending it never waits on a busy (or hung) one.
+            ahead = self.PREFETCH if self._backlog[0].page is None else 1
+            if len(worker.tasks) >= ahead:
                 return
-            worker = self._idle.pop()
             task = self._backlog.popleft()
             try:
                 worker.conn.send(task)
-            except (OSError, ValueError):  # died while idle: replace it, resend
-                _stop(worker, polite=False)
+            except (OSError, ValueError):  # died while idle: replace it, resend its tasks
                 self._backlog.appendleft(task)
+                self._replace(worker)
                 continue
-            worker.task, worker.deadline = task, time.monotonic() + self._limit
-            self._busy.append(worker)
+            if not worker.tasks:
+                grace = 0.0 if worker.started else STARTUP
+                worker.deadline = time.monotonic() + self._limit + grace
+            worker.tasks.append(task)
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
@@ -222,44 +233,53 @@ class ProcessPool:
         return _Worker(process=proc, conn=parent)
 
     def _poll(self, *, timeout: float) -> None:
-        if not self._busy:
+        busy = [w for w in self._workers if w.tasks]
+        if not busy:
             return
-        waitables: list[Any] = [w.conn for w in self._busy] + [
-            w.process.sentinel for w in self._busy
-        ]
+        waitables: list[Any] = [w.conn for w in busy]
+        waitables += [w.process.sentinel for w in busy]
         ready = set(wait(waitables, timeout=timeout))
-        now = time.monotonic()
-        for worker in list(self._busy):
+        for worker in busy:
             if worker.conn in ready or worker.process.sentinel in ready:
                 self._receive(worker)
-            elif worker.deadline <= now:
+            elif worker.deadline <= time.monotonic():
                 seconds = f"{self._limit:g}"
                 self._fail(worker, f"took longer than {seconds} s (worker stopped)", TIMEOUT)
         self._dispatch()
 
     def _receive(self, worker: _Worker) -> None:
-        try:
-            result = worker.conn.recv() if worker.conn.poll() else None
-        except (EOFError, OSError):
-            result = None
-        if isinstance(result, Result):
-            self._busy.remove(worker)
-            worker.task = None
-            self._idle.append(worker)
+        while worker.tasks:
+            try:
+                result = worker.conn.recv() if worker.conn.poll() else None
+            except (EOFError, OSError):
+                result = None
+            if result == _READY:
+                worker.started = True
+                worker.deadline = time.monotonic() + self._limit
+                continue
+            if not isinstance(result, Result):
+                break
+            worker.tasks.popleft()
+            worker.deadline = time.monotonic() + self._limit
             self._ready.append(result)
+        if worker.process.is_alive() or not worker.tasks:
             return
         worker.process.join(timeout=1.0)
         code = worker.process.exitcode
         self._fail(worker, f"the worker cleaning it died (exit code {code})", CRASHED)
 
     def _fail(self, worker: _Worker, message: str, reason: str) -> None:
-        self._busy.remove(worker)
+        task = worker.tasks.popleft()
+        error = f"{task.source.location}: {message}"
+        self._ready.append(Result(task.key, error=error, reason=reason))
+        self._replace(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Stop a worker; the tasks it still held go back to the head of the backlog."""
+        self._workers.remove(worker)
         _stop(worker, polite=False)
-        task = worker.task
-        assert task is not None
-        self._ready.append(
-            Result(task.key, error=f"{task.source.location}: {message}", reason=reason)
-        )
+        self._backlog.extendleft(reversed(worker.tasks))
+        worker.tasks.clear()
 
 
 def _stop(worker: _Worker, *, polite: bool) -> None:

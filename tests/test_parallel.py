@@ -120,18 +120,25 @@ def fragile(task: parallel.Task, settings: Settings) -> parallel.Result:
     return parallel.clean(task, settings)
 
 
-def task(key: int, name: str) -> parallel.Task:
+def task(key: int, name: str, *, folder: Path | None) -> parallel.Task:
+    """A page sent with its task, or (with a folder) a file the worker reads itself."""
     body = gzip.decompress(PAGES[key % len(PAGES)].read_bytes())
-    src = Source(kind="file", location=f"page-{key}", name=name)
-    return parallel.Task(key=key, source=src, page=RawPage(body, "html", url=url(key)))
+    if folder is None:
+        src = Source(kind="file", location=f"page-{key}", name=name, url=url(key))
+        return parallel.Task(key=key, source=src, page=RawPage(body, "html", url=url(key)))
+    path = folder / f"page-{key}.html"
+    path.write_bytes(body)
+    return parallel.Task(key=key, source=Source("file", str(path), name, url=url(key)))
 
 
-def test_a_page_that_kills_or_hangs_its_worker_fails_alone() -> None:
+@pytest.mark.parametrize("files", [False, True], ids=["pages", "files"])
+def test_a_page_that_kills_or_hangs_its_worker_fails_alone(tmp_path: Path, files: bool) -> None:
+    folder = tmp_path if files else None  # files: tasks are queued ahead in busy workers
     pool = parallel.ProcessPool(jobs=2, settings=Settings(), time_limit=1.5, work=fragile)
     try:
         names = ["ok", "crash", "ok", "hang", "ok", "ok"]
         for key, name in enumerate(names):
-            pool.submit(task(key, name))
+            pool.submit(task(key, name, folder=folder))
         started = time.monotonic()
         results = {}
         while pool.pending:
@@ -142,8 +149,8 @@ def test_a_page_that_kills_or_hangs_its_worker_fails_alone() -> None:
         assert sorted(results) == list(range(len(names)))
         assert results[1].reason == parallel.CRASHED and "exit code 3" in (results[1].error or "")
         assert results[3].reason == parallel.TIMEOUT and "page-3" in (results[3].error or "")
-        assert all(results[k].article is not None for k in (0, 2, 4, 5))
-        pool.submit(task(9, "ok"))  # the pool still works, with replaced workers
+        assert all(results[k].article is not None for k in (0, 2, 4, 5)), results
+        pool.submit(task(9, "ok", folder=folder))  # the pool still works, with replaced workers
         again = pool.next_result(block=True)
         assert again is not None and again.key == 9 and again.article is not None
     finally:
