@@ -98,7 +98,7 @@ class _Item:
     root: _Root | None = None
     outcome: Outcome | None = None  # known at admission (already done)
     result: crawl.Result | None = None
-    page: RawPage | None = None  # read here (a WARC record, stdin), cleaned by the engine
+    page: RawPage | None = None  # read here (stdin), cleaned by the engine
     cleaned: parallel.Result | None = None
     waiting: bool = field(default=False)  # submitted to the crawler, no result yet
     engine: bool = False  # submitted to the engine, no result yet
@@ -160,9 +160,9 @@ class _Batch:
             )
             skip = Outcome(given.source, "skipped", error=error, reason=given.skipped)
             return _Item(src=given.source, name="", outcome=skip)
-        item = self._item(given.source)
-        item.page = given.page
-        return item
+        # Only the record's place travels: the worker reads it from the archive again
+        # (a seek and one small inflate), so no page crosses a pipe or the network.
+        return self._item(given.source)
 
     def _item(self, src: Source, *, listing: bool = False, root: _Root | None = None) -> _Item:
         name = self._names.claim(src)

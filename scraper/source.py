@@ -178,13 +178,16 @@ def page_kind(path: Path) -> PageKind | None:
 
 
 def read_local(src: Source, *, settings: Settings, stdin: BinaryIO | None) -> RawPage:
-    """Read a file or stdin into a RawPage. Raises SourceError naming the source."""
+    """Read a file, a WARC record ("<warc>@<offset>") or stdin into a RawPage. Raises
+    SourceError naming the source."""
     limit = settings.max_input_bytes
     if src.kind == "stdin":
         if stdin is None:
             raise SourceError("no standard input", source="-")
         data = _read_capped(stdin, limit=limit, source="-")
         kind: PageKind | None = None
+    elif (record := warc.record_at(src.location)) is not None:
+        return warc.read_record(record[0], offset=record[1], max_bytes=limit)
     else:
         path = Path(src.location)
         data = _read_file(path, limit=limit)

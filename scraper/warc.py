@@ -43,6 +43,33 @@ def is_warc(path: str | Path) -> bool:
     return str(path).lower().endswith(WARC_SUFFIXES)
 
 
+def record_at(location: str) -> tuple[Path, int] | None:
+    """The WARC file and offset a record's location ("<warc>@<offset>") names, if it
+    names one (and is not itself the name of a file)."""
+    path, at, offset = location.rpartition("@")
+    if not at or not offset.isdigit() or not is_warc(path) or Path(location).exists():
+        return None
+    return Path(path), int(offset)
+
+
+def read_record(path: Path, *, offset: int, max_bytes: int) -> RawPage:
+    """The page of the record at `offset` (as `records` found it): how a worker that
+    can read the archive gets a page without it travelling from the parent."""
+    location = f"{path}@{offset}"
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            record = next(iter(_iterate(handle)), None)
+            if record is None or record.stream_pos != offset:
+                raise SourceError("no WARC record at this offset", source=location)
+            found = _record(record, path=path, offset=offset, max_bytes=max_bytes)
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}", source=location) from None
+    if found.page is None:
+        raise SourceError(f"not a page: {found.skipped}", source=location)
+    return found.page
+
+
 def records(path: Path, *, max_bytes: int) -> Iterator[Record]:
     """The response and resource records of a WARC file, lazily, in file order.
     Raises SourceError only when the file cannot be opened at all."""

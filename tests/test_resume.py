@@ -19,7 +19,7 @@ from scraper import output
 
 ROOT = Path(__file__).parents[1]
 PAGES = sorted((ROOT / "fixtures" / "corpus").glob("*/*/page.html.gz"))  # licences beside
-COPIES = 10
+COPIES = 6
 
 
 def replicated(folder: Path) -> int:
@@ -49,7 +49,7 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_outputs(tmp_path: Path) -> N
     run = scrape(*args)
     try:
         deadline = time.monotonic() + 60
-        while len(list(out.rglob("*.json"))) < 15 and time.monotonic() < deadline:
+        while len(list(out.rglob("*.json"))) < 10 and time.monotonic() < deadline:
             time.sleep(0.02)
         assert run.poll() is None, "the run ended before it could be killed"
         os.kill(run.pid, signal.SIGKILL)
@@ -59,7 +59,7 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_outputs(tmp_path: Path) -> N
         run.communicate()
     killed = tree(out)
     done_before = sum(name.endswith(".json") for name in killed)
-    assert 15 <= done_before < total
+    assert 10 <= done_before < total
     for name in killed:  # a finished source has both files; nothing else looks finished
         if name.endswith(".json"):
             assert name.removesuffix(".json") + ".md" in killed

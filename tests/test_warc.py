@@ -12,6 +12,9 @@ from typer.testing import CliRunner
 
 from cli import app
 from scraper import source, warc
+from scraper.errors import SourceError
+from scraper.model import Source
+from scraper.settings import Settings
 from tests import warcfile
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "corpus"  # licences beside the pages
@@ -102,3 +105,17 @@ def test_cli_cleans_a_warc_and_counts_the_skips(tmp_path: Path) -> None:
     record = json.loads((out / files[0]).read_text())
     assert record["url"] == url(0) and record["text"]
     assert record["source"] == f"{path}@0"
+
+
+def test_a_record_is_read_again_from_its_location(tmp_path: Path) -> None:
+    path = warcfile.write(tmp_path / "crawl.warc.gz", mixed_records())
+    found = list(warc.records(path, max_bytes=10**7))
+    for record in found:
+        if record.page is not None:
+            again = source.read_local(record.source, settings=Settings(), stdin=None)
+            assert again == record.page
+        else:
+            with pytest.raises(SourceError, match=record.source.location):
+                source.read_local(record.source, settings=Settings(), stdin=None)
+    with pytest.raises(SourceError, match="@7: "):
+        source.read_local(Source("file", f"{path}@7", "x"), settings=Settings(), stdin=None)
