@@ -8,10 +8,12 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli import rules_app
+from scraper.rules import load_rule
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "fixtures" / "pages" / "article.html"
 runner = CliRunner()
+RULES = ("postmedia", "daily8")
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -37,9 +39,20 @@ def test_validate_names_file_and_key(tmp_path: Path) -> None:
 
 
 def test_shipped_rules_pass_their_fixtures() -> None:
-    code, _, err = invoke("test", "postmedia", "daily8")
+    fixtures = sum(len(load_rule(ROOT / "rules" / f"{n}.toml").fixtures) for n in RULES)
+    code, _, err = invoke("test", *RULES, "--rules", str(ROOT / "rules"))
     assert code == 0, err
-    assert err.count("PASS") == 4 and "FAIL" not in err
+    assert err.count("PASS") == fixtures >= 5 and "FAIL" not in err
+
+
+def test_fixtures_missing_from_an_install_are_a_clear_failure(tmp_path: Path) -> None:
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    rule = (ROOT / "rules" / "daily8.toml").read_text()
+    (rules_dir / "daily8.toml").write_text(rule)  # its ../fixtures paths lead nowhere here
+    code, _, err = invoke("test", "daily8", "--rules", str(rules_dir))
+    assert code == 1 and "FAIL daily8" in err and "fixture page not found" in err
+    assert "Traceback" not in err
 
 
 def test_new_scaffolds_a_rule_that_validates_and_passes(tmp_path: Path) -> None:
