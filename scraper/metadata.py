@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import chain
@@ -167,7 +167,7 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?([01]\d)[/-]?([0-3]\d)(?:/|[^\d])
 _MAX_DATE_TEXT = 120
 _UTC = ("+00:00",)
 _SAME_MOMENT = timedelta(minutes=5)
-_NEAR_HEADING_LEVELS = 4  # ancestors of the heading tried for text around it
+_NEAR_HEADING_LEVELS = 6  # ancestors of the heading tried for text around it
 _NEAR_HEADING_MIN = 40  # characters of text after the heading for a block to count
 _NEAR_HEADING_BEFORE = 200
 _NEAR_HEADING_AFTER = 600
@@ -605,28 +605,32 @@ def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
 
 def _date_near_heading(page: _Page) -> str | None:
     """A date written in the text around the page heading ("Pressemitteilung vom 25. Januar
-    2022", "1. Februar 2022, Jane Doe")."""
-    window = _near_heading(page)
-    return earliest_date(window) if window else None
+    2022", "1. Februar 2022, Jane Doe"): the nearest block around it that holds one."""
+    dates = (earliest_date(window) for window in _around_heading(page))
+    return next((day for day in dates if day), None)
 
 
 def _near_heading(page: _Page) -> str | None:
-    """The text around the page heading: the smallest block enclosing the heading that
-    holds some text after it, read from just before the heading on."""
+    """The text around the page heading, in the smallest block that holds some."""
+    return next(iter(_around_heading(page)), None)
+
+
+def _around_heading(page: _Page) -> Iterator[str]:
+    """The text around the page heading in ever larger blocks enclosing it (those holding
+    some text after it), each read from just before the heading on."""
     heading = _h1_node(page.scan)
     if heading is None:
-        return None
+        return
     title = _lines(heading)
     block: LexborNode | None = heading
     for _ in range(_NEAR_HEADING_LEVELS):
         block = block.parent if block is not None else None
         if block is None or block.tag in ("body", "html"):
-            return None
+            return
         text = _lines(block)
         start = max(text.find(title), 0)
         if len(text) - start - len(title) >= _NEAR_HEADING_MIN:
-            return text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
-    return None
+            yield text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
 
 
 def _date_modified(page: _Page) -> str | None:

@@ -345,6 +345,16 @@ def test_date_written_next_to_the_heading() -> None:
     assert meta_of(page("", far), url=None).date is None
 
 
+def test_date_in_a_wider_block_around_the_heading() -> None:
+    body = (
+        '<div class="news"><div class="head"><h1>Arbeitsmarkt im Januar</h1>'
+        "<p>Trotz Eindämmungsmaßnahmen auf Erholungskurs, sagt die Behörde heute.</p></div>"
+        "<div><p><strong>01.02.2022</strong> Der Arbeitsmarkt ist gut in das Jahr gestartet.</p>"
+        "</div></div>"
+    )
+    assert meta_of(page("", body), url=None).date == "2022-02-01"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
