@@ -43,6 +43,12 @@ def run_fixture(rule: Rule | None, fixture: Fixture) -> Article:
     """The fixture's page through the pipeline with this rule (or none)."""
     try:
         data = fixture.page.read_bytes()
+    except FileNotFoundError:
+        raise RuleError(
+            "fixture page not found (fixtures are in the source checkout, not the installed "
+            "package: run `scrape-rules test --rules rules/` there)",
+            file=str(fixture.page),
+        ) from None
     except OSError as exc:
         raise RuleError(
             f"fixture page unreadable: {exc.strerror}", file=str(fixture.page)
