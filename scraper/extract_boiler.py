@@ -32,8 +32,11 @@ HIDING_STYLES = ("display:none", "visibility:hidden")
 # Elements that are chrome unless they hold the text: checked before removal.
 GUARDED_TAG_SELECTOR = "form, header, [role=banner]"
 
+# Sign-up boxes ("newsletter-subscribe", "subscribe_box"), but not "subscriber-only" or
+# "subscriber-preview": content for subscribers is the article itself (BLOX/TownNews).
+SUBSCRIBE = ("subscribe-", "-subscribe", "subscribe_", "_subscribe", "subscribebox")
 _SUBSTRINGS = (
-    "cookie", "consent", "gdpr", "newsletter", "subscribe", "signup", "sign-up", "share",
+    "cookie", "consent", "gdpr", "newsletter", *SUBSCRIBE, "signup", "sign-up", "share",
     "social", "sharing", "related", "recommend", "more-stories",
     "morestories", "read-more", "readmore", "teaser", "comment", "disqus", "breadcrumb",
     "sidebar", "widget", "advert", "-ad-", "_ad_", "adslot", "ad-slot", "ad-container",
@@ -43,12 +46,12 @@ _SUBSTRINGS = (
     "sr-only", "screen-reader", "print-only", "banner", "masthead", "pagination", "embed",
     "placeholder", "offscreen", "a11y", "footer",
 )  # fmt: skip
-_WORDS = ("ad", "ads", "bio", "print", "tag", "meta", "hidden", "hide", "nav", "menu")
+_WORDS = ("ad", "ads", "bio", "print", "tag", "meta", "hidden", "hide", "nav", "menu", "subscribe")
 _PREFIXES = ("ad-", "ad_", "ads-", "ads_")
 
 # ids name a few kinds of chrome; classes name all of them.
 _ID_SUBSTRINGS = (
-    "cookie", "consent", "gdpr", "newsletter", "subscribe", "share", "social", "related",
+    "cookie", "consent", "gdpr", "newsletter", *SUBSCRIBE, "share", "social", "related",
     "recommend", "comment", "disqus", "respond", "breadcrumb", "sidebar", "widget", "advert",
     "sponsor", "promo", "outbrain", "taboola", "popup", "modal", "banner", "masthead",
 )  # fmt: skip
@@ -63,7 +66,7 @@ BOILER_SELECTOR = ", ".join(
 # Class words that mark boilerplate even around long paragraphs.
 STRONG_BOILER = (
     "comment", "disqus", "respond", "related", "recommend", "teaser", "newsletter",
-    "subscribe", "cookie", "consent", "gdpr", "outbrain", "taboola",
+    *SUBSCRIBE, "cookie", "consent", "gdpr", "outbrain", "taboola",
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
     "footer",
 )  # fmt: skip

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.evaluate import score_page
 from scraper.extract import blocks_from, extract_body
 from scraper.model import Body, Document
 
@@ -276,3 +280,14 @@ def test_a_short_lead_sharing_the_body_class_does_not_replace_the_body() -> None
     body = "".join(_para(n) for n in range(6))
     doc = _doc(f"<div>{lead}<div class='text-block'>{body}</div></div>")
     assert sum(t.startswith("Paragraph") for t in _texts(extract_body(doc))) == 6
+
+
+def test_subscriber_content_is_the_article() -> None:
+    """BLOX/TownNews pages wrap the story in subscriber-preview/subscriber-only: content
+    for subscribers is the article, unlike a newsletter-subscribe box (on the page too)."""
+    folder = Path(__file__).parents[1] / "fixtures" / "rules" / "thestar"
+    html = (folder / "page.html").read_text(encoding="utf-8")
+    expected = json.loads((folder / "page.expected.json").read_text(encoding="utf-8"))
+    text = extract_body(Document(tree=LexborHTMLParser(html), html=html)).text
+    score = score_page(expected["text"], text)
+    assert score.precision >= 0.9 and score.recall >= 0.95, score
