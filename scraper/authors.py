@@ -27,20 +27,25 @@ _LINK_TAIL = re.compile(
 )
 _PREFIX = re.compile(
     _LEAD + r"(?:by|from|von|par|por|door|przez|tekst|text|texte|"
-    r"auteur|autor|autore|author|authors|autoren|auteurs|autores|reporting\s+by)"
+    r"auteur|autor[:/*_]in(?:nen)?|autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autorinnen|autore|"
+    r"author|authors|autoren|auteurs|autores|reporting\s+by)"
     r"(?:\s*[:\-\u2013\u2014]\s*|\s+)",
     re.IGNORECASE,
 )
 # Particles that are also parts of surnames ("Di Maio", "Da Silva"): only lower-case ones
 # ("di Mario Rossi") are taken for the byline preposition.
 _LOWER_PREFIX = re.compile(r"^(?:di|de|da|del|dal|av|af|od)\s+(?=\S)")
+# "/" is not among them: it separates names only where it does not join two short lower-case
+# codes (see _CODE).
 _SEPARATORS = re.compile(
-    r"\s*(?:,|;|/|\||&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\s?\.)|\bog\b|\ben\b|\boch\b|\bi\b|"
+    r"\s*(?:,|;|\u3001|\||&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\s?\.)|\bog\b|\ben\b|\boch\b|\bi\b|"
     r"\bsowie\b|\bmit\b|\bwith\b|\bou\b)\s*",
     re.IGNORECASE,
 )
+# A hyphen starts a role only with a space beside it: "IN-Redaktion" is one desk's name.
 _ROLE_TAIL = re.compile(
-    r"\s*(?:[-\u2013\u2014|,(]\s*)(?:[\w.' ]*\b(?:reporter|correspondent|writer|editor|columnist|"
+    r"(?:\s+-\s*|\s*-\s+|\s*[\u2013\u2014|,(]\s*)"
+    r"(?:[\w.' ]*\b(?:reporter|correspondent|writer|editor|columnist|"
     r"contributor|journalist|producer|analyst|staff|redakteur(?:in)?|redaktion|"
     r"korrespondent(?:in)?|journaliste|rédact(?:eur|rice)|periodista|redactor(?:a)?|"
     r"giornalista|chef|chief|senior|photographer|fotograf(?:in)?|bureau|desk)\b.*)$",
@@ -81,6 +86,13 @@ _DATE_WORDS = re.compile(
     r"février|avril|juin|juillet|août|septembre|octobre|novembre|décembre)\w*.*$",
     re.IGNORECASE,
 )
+# A label left at the end once its value (a date) is gone: "...; Erstveröffentlichung:".
+_BARE_LABEL = re.compile(r"(?:^|[;,|\u3001])\s*[^\W\d_]+(?:\s*\[\w+\])?\s*:\s*$")
+_SLASH = re.compile(r"\s*/\s*")
+# "srf/hosb", "dpa/jw": a newsroom's sign-off code (desk or agency, then the writer's
+# initials), one credit; capitalised names around a slash ("dpa/AFP", "Jane Doe/John Roe")
+# are several.
+_CODE = re.compile(r"[a-z]{2,6}/[a-z]{2,6}")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")  # "jane-doe": a URL slug, not a name
 _CREDIT = re.compile(r"\b(?:image|images|getty|istock\w*|photo|foto|picture)\b", re.IGNORECASE)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -164,15 +176,28 @@ def split_names(value: str) -> list[str]:
         return []
     for pattern in _NOISE:
         text = pattern.sub(" ", text)
-    text = _DATE_WORDS.sub(" ", text)
+    text = _BARE_LABEL.sub("", _DATE_WORDS.sub(" ", text))
     text = _strip_prefix(_LABEL.sub("", text.strip(" :-\u2013\u2014|,·•")))
     text = _ROLE_TAIL.sub("", _LINK_TAIL.sub("", text))
     names: list[str] = []
-    for part in _SEPARATORS.split(text):
-        name = clean_name(part)
+    for part in _parts(text):
+        name = None if _is_bare_label(part) else clean_name(part)
         if name:
             names.append(name)
     return names
+
+
+def _parts(text: str) -> Iterable[str]:
+    for part in _SEPARATORS.split(text):
+        if _CODE.fullmatch(part.strip()):
+            yield part
+        else:
+            yield from _SLASH.split(part)
+
+
+def _is_bare_label(part: str) -> bool:
+    """A label whose value was a date or is gone ("Erstveröffentlichung:"): not a name."""
+    return part.rstrip().endswith(":")
 
 
 def clean_name(part: str) -> str | None:

@@ -23,7 +23,7 @@ from scraper.authors import byline_names, clean_authors
 from scraper.dates import earliest_date, parse_date
 from scraper.jsonld import LinkedData, linked_data, resolve, strings
 from scraper.metascan import Scan, ancestor_tags, in_comments, scan
-from scraper.model import Document, Metadata
+from scraper.model import Body, Document, Metadata
 
 FIELDS = (
     "title",
@@ -184,21 +184,35 @@ _GENERIC_PARTS = frozenset(
 _EMBEDDED_URL = re.compile(r"/(https?:/{1,2}[^/]+.*)$")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?=$|[-_])")
 _MAX_BYLINE = 200
+# Rule selectors reading the article's JSON-LD: "jsonld:" then a path of keys.
+_JSONLD_PREFIX = "jsonld:"
+_JSONLD_PATH = re.compile(r"@?[A-Za-z][A-Za-z0-9_]{0,39}(?:\.@?[A-Za-z][A-Za-z0-9_]{0,39}){0,4}")
+# The description a page without one declares: its first paragraph written as a sentence.
+_DESCRIPTION_MIN_WORDS = 4
+_DESCRIPTION_MIN_CHARS = 20
+_DESCRIPTION_MAX_CHARS = 1500
+_DESCRIPTION_PARAGRAPHS = 3  # paragraphs looked at, from the body's start
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
 
 
 @dataclass(frozen=True, slots=True)
 class FieldSelector:
     """One site-rule selector for a metadata field: CSS, and the attribute to read
-    (None: the node's text)."""
+    (None: the node's text); or, when `jsonld` is set, the path of keys to read in the
+    page's article JSON-LD object (css is then empty)."""
 
     css: str
     attr: str | None = None
+    jsonld: tuple[str, ...] = ()
 
 
 def parse_field_selector(s: str) -> FieldSelector:
-    """`'meta[name="x"] @content'` -> FieldSelector. Raises ValueError when it is empty
-    or its CSS does not parse."""
+    """`'meta[name="x"] @content'` -> FieldSelector; `'jsonld:author.name'` -> the path
+    ("author", "name") in the article's JSON-LD. Raises ValueError when it is empty, its
+    CSS does not parse or its JSON-LD path is not keys (letters, digits, _) joined by dots."""
     text = s.strip()
+    if text.startswith(_JSONLD_PREFIX):
+        return _jsonld_selector(text.removeprefix(_JSONLD_PREFIX), original=s)
     css, attr = text, None
     head, sep, tail = text.rpartition(" @")
     if sep and re.fullmatch(r"[\w:.-]+", tail):
@@ -212,6 +226,15 @@ def parse_field_selector(s: str) -> FieldSelector:
     except (SelectolaxError, ValueError) as exc:
         raise ValueError(f"field selector {s!r}: CSS {css!r} does not parse") from exc
     return FieldSelector(css=css, attr=attr)
+
+
+def _jsonld_selector(path: str, *, original: str) -> FieldSelector:
+    if not _JSONLD_PATH.fullmatch(path):
+        raise ValueError(
+            f"field selector {original!r}: a JSON-LD path is up to five keys joined by dots "
+            "(letters, digits, _; an optional leading @), like jsonld:author.name"
+        )
+    return FieldSelector(css="", jsonld=tuple(path.split(".")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,10 +263,15 @@ class _Page:
 
 
 def extract_metadata(
-    doc: Document, *, selectors: Mapping[str, Sequence[str]] | None = None
+    doc: Document,
+    *,
+    selectors: Mapping[str, Sequence[str]] | None = None,
+    body: Body | None = None,
 ) -> Metadata:
     """The article's metadata, from JSON-LD, OpenGraph, meta tags and the visible page.
-    `selectors` (from a site rule) maps a field to selectors tried before the generic logic."""
+    `selectors` (from a site rule) maps a field to selectors tried before the generic logic.
+    `body` (the extracted article) gives the description when the page declares none:
+    its first paragraph written as a sentence."""
     found_nodes = scan(doc.tree)
     page = _Page(
         tree=doc.tree,
@@ -260,7 +288,11 @@ def extract_metadata(
         date=_single(found, "date", parse_date) or _date(page),
         date_modified=_single(found, "date_modified", parse_date) or _date_modified(page),
         site_name=site_name,
-        description=_single(found, "description", _fold) or _description(page),
+        description=(
+            _single(found, "description", _fold)
+            or _description(page)
+            or (_first_paragraph(body) if body else None)
+        ),
         language=_single(found, "language", _language) or _language_of(page),
         tags=_dedupe(_split_tags(found["tags"])) if found.get("tags") else _tags(page),
         image=_single(found, "image", page_url(page)) or _image(page),
@@ -277,19 +309,42 @@ def _from_selectors(page: _Page, selectors: Mapping[str, Sequence[str]]) -> dict
         if name not in FIELDS:
             raise ValueError(f"unknown metadata field {name!r} in selectors")
         for option in options:
-            values = _select(page.tree, parse_field_selector(option))
+            values = _select(page, parse_field_selector(option))
             if values:
                 found[name] = values
                 break
     return found
 
 
-def _select(tree: LexborHTMLParser, selector: FieldSelector) -> list[str]:
-    values = (
-        node.attributes.get(selector.attr) if selector.attr else _text(node)
-        for node in tree.css(selector.css)
-    )
+def _select(page: _Page, selector: FieldSelector) -> list[str]:
+    if selector.jsonld:
+        values: Iterable[str | None] = _ld_path(page, selector.jsonld)
+    else:
+        values = (
+            node.attributes.get(selector.attr) if selector.attr else _text(node)
+            for node in page.tree.css(selector.css)
+        )
     return [" ".join(value.split()) for value in values if value and value.strip()]
+
+
+def _ld_path(page: _Page, path: Sequence[str]) -> list[str]:
+    """The strings at a path of keys in the article's JSON-LD object: lists are read item by
+    item and {"@id"} references followed; an object at the end gives its name."""
+    level: list[Any] = [page.ld.article] if page.ld.article else []
+    for key in path:
+        level = [
+            resolve(item, page.ld.by_id)
+            for obj in level
+            if isinstance(obj, Mapping)
+            for item in _listed(obj.get(key))
+        ]
+    return strings([resolve(item, page.ld.by_id) for item in level])
+
+
+def _listed(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _single(
@@ -462,7 +517,11 @@ def _place_rank(node: LexborNode, places: Sequence[str]) -> int:
 def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) -> tuple[str, ...]:
     unwanted = [site_name or "", *page.ld.site_names, page.host.removeprefix("www.")]
     if from_rule:
-        return clean_authors(from_rule, site_names=unwanted)
+        # A site name beside other names is the publisher crediting a source; a rule's
+        # selector naming the site alone names it as the author, on purpose.
+        names = clean_authors(from_rule, site_names=unwanted) or clean_authors(from_rule)
+        if names:
+            return names
     for values in _author_sources(page):
         names = clean_authors(values, site_names=unwanted)
         if names:
@@ -472,16 +531,16 @@ def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) ->
 
 
 def _declared_authors(page: _Page) -> list[str]:
-    people = _ld_people(page.ld_value("author"))
+    people = _ld_people(page.ld_value("author"), page)
     return people or [v for v in page.meta_values(_AUTHOR_KEYS[:1]) if not _is_url(v)]
 
 
 def _author_sources(page: _Page) -> Iterable[list[str]]:
-    yield _ld_people(page.ld_value("author")) + _ld_people(page.ld_value("creator"))
+    yield _ld_people(page.ld_value("author"), page) + _ld_people(page.ld_value("creator"), page)
     yield [v for v in page.meta_values(_AUTHOR_KEYS) if not _is_url(v)]
     yield _texts(_microdata_names(page.scan.itemprops.get("author", ())))
     yield from _bylines(page.tree)
-    window = _near_heading(page)
+    window = _near_heading(page, with_heading=False)
     yield byline_names(window) if window else []
 
 
@@ -533,10 +592,10 @@ def _texts(nodes: Iterable[LexborNode]) -> list[str]:
     return [text for text in texts if text and len(text) <= _MAX_BYLINE]
 
 
-def _ld_people(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
+def _ld_people(value: Any, page: _Page) -> list[str]:
+    """The names of JSON-LD authors, {"@id"} references in a list followed too."""
     names: list[str] = []
-    for item in items:
+    for item in (resolve(item, page.ld.by_id) for item in _listed(value)):
         if isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower():
             names.extend(
                 strings(item.get("name"))
@@ -610,14 +669,15 @@ def _date_near_heading(page: _Page) -> str | None:
     return next((day for day in dates if day), None)
 
 
-def _near_heading(page: _Page) -> str | None:
+def _near_heading(page: _Page, *, with_heading: bool = True) -> str | None:
     """The text around the page heading, in the smallest block that holds some."""
-    return next(iter(_around_heading(page)), None)
+    return next(iter(_around_heading(page, with_heading=with_heading)), None)
 
 
-def _around_heading(page: _Page) -> Iterator[str]:
+def _around_heading(page: _Page, *, with_heading: bool = True) -> Iterator[str]:
     """The text around the page heading in ever larger blocks enclosing it (those holding
-    some text after it), each read from just before the heading on."""
+    some text after it), each read from just before the heading on. Without the heading,
+    its text is a line break (a byline is never read out of the headline itself)."""
     heading = _h1_node(page.scan)
     if heading is None:
         return
@@ -630,7 +690,8 @@ def _around_heading(page: _Page) -> Iterator[str]:
         text = _lines(block)
         start = max(text.find(title), 0)
         if len(text) - start - len(title) >= _NEAR_HEADING_MIN:
-            yield text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
+            window = text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
+            yield window if with_heading else window.replace(title, "\n", 1)
 
 
 def _date_modified(page: _Page) -> str | None:
@@ -683,6 +744,21 @@ def _description(page: _Page) -> str | None:
         *page.meta_values(_DESCRIPTION_KEYS[2:]),
     ]
     return next((text for text in map(_fold, values) if text), None)
+
+
+def _first_paragraph(body: Body) -> str | None:
+    """The first of the body's opening paragraphs written as a sentence (some words, of a
+    fair length, ending in a full stop): not a heading, a caption, a byline or a date line."""
+    paragraphs = [block.text for block in body.blocks if block.kind == "paragraph"]
+    for text in paragraphs[:_DESCRIPTION_PARAGRAPHS]:
+        folded = " ".join(text.split())
+        if (
+            _DESCRIPTION_MIN_CHARS <= len(folded) <= _DESCRIPTION_MAX_CHARS
+            and len(folded.split()) >= _DESCRIPTION_MIN_WORDS
+            and _SENTENCE_END.search(folded)
+        ):
+            return folded
+    return None
 
 
 def _language_of(page: _Page) -> str | None:

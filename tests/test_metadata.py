@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 from scraper.authors import byline_names, clean_authors
 from scraper.dates import earliest_date, parse_date
 from scraper.metadata import FieldSelector, extract_metadata, parse_field_selector
-from scraper.model import Document, Metadata
+from scraper.model import Block, Body, Document, Metadata
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "metadata"
 
@@ -255,6 +255,19 @@ def test_logo_headings_are_not_the_title(title: str, h1s: list[str], expected: s
         ("Maria Sonntag 12.03.2021", ("Maria Sonntag",)),
         ("Bund der Energieverbraucher e.V.", ("Bund der Energieverbraucher e.V.",)),
         ("Mario e Luigi", ("Mario", "Luigi")),
+        ("Autorin: Julia Vergin", ("Julia Vergin",)),
+        ("Autor/in Julia Vergin", ("Julia Vergin",)),
+        ("Autor:in Julia Vergin", ("Julia Vergin",)),
+        ("Autorin/Autor Roman Goncharenko", ("Roman Goncharenko",)),
+        ("Autor:Inge Meyer", ("Inge Meyer",)),
+        ("\u725b\u955b\u3001\u5cb3\u5f18\u5f6c", ("\u725b\u955b", "\u5cb3\u5f18\u5f6c")),
+        ("srf/hosb;kesm", ("srf/hosb", "kesm")),
+        ("dpa/AFP", ("dpa", "AFP")),
+        ("Jane Doe/John Roe", ("Jane Doe", "John Roe")),
+        ("IN-Redaktion", ("IN-Redaktion",)),
+        ("Jane Doe -Reporter", ("Jane Doe",)),
+        ("ssi, dan; Foto [M]: Shutterstock; Erstveröffentlichung: 4.4.18", ("ssi", "dan")),
+        ("Jane Doe; Erstveröffentlichung:; John Roe", ("Jane Doe", "John Roe")),
     ],
 )
 def test_author_cleaning(raw: str, expected: tuple[str, ...]) -> None:
@@ -273,6 +286,16 @@ def test_author_cleaning(raw: str, expected: tuple[str, ...]) -> None:
 )
 def test_byline_in_running_text(text: str, expected: list[str]) -> None:
     assert byline_names(text) == expected
+
+
+def test_byline_is_not_read_out_of_the_headline() -> None:
+    body = (
+        "<div><h1>Start by Expanding Beyond Trade</h1>"
+        "<p>Exports grew for the third year running, the ministry said on Monday.</p></div>"
+    )
+    assert meta_of(page("", body)).authors == ()
+    byline = body.replace("<p>", "<p>By Jane Doe</p><p>")
+    assert meta_of(page("", byline)).authors == ("Jane Doe",)
 
 
 def test_authors_deduplicated_and_site_dropped() -> None:
@@ -385,7 +408,36 @@ def test_parse_field_selector() -> None:
     assert parse_field_selector(".byline a") == FieldSelector(css=".byline a", attr=None)
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "@content", "a[[", "div >"])
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("jsonld:headline", ("headline",)),
+        (" jsonld:author.name ", ("author", "name")),
+        ("jsonld:publisher.@id", ("publisher", "@id")),
+    ],
+)
+def test_parse_field_selector_jsonld(text: str, path: tuple[str, ...]) -> None:
+    assert parse_field_selector(text) == FieldSelector(css="", jsonld=path)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        "@content",
+        "a[[",
+        "div >",
+        "jsonld:",
+        "jsonld:author..name",
+        "jsonld:author.",
+        "jsonld:author name",
+        "jsonld:author[0]",
+        "jsonld:a.b.c.d.e.f",
+        "jsonld:author/name",
+        "jsonld:1st",
+    ],
+)
 def test_parse_field_selector_rejects(bad: str) -> None:
     with pytest.raises(ValueError):
         parse_field_selector(bad)
@@ -409,6 +461,91 @@ def test_selectors_override_and_are_normalised() -> None:
     assert meta.authors == ("Lois Lane", "Jimmy Olsen")
     assert meta.date == "2021-03-03"
     assert meta.title == "Heat wave: what to expect"  # falls back to the generic logic
+
+
+GRAPH_HEAD = ld(
+    {
+        "@graph": [
+            {"@type": "WebSite", "@id": "#site", "name": "Dizindaba"},
+            {"@type": "Person", "@id": "#jane", "name": "Jane Doe"},
+            {
+                "@type": "NewsArticle",
+                "headline": "Short headline",
+                "name": "The full title of the story",
+                "author": [{"@id": "#jane"}, {"@type": "Person", "name": "John Roe"}],
+                "publisher": {"@id": "#site"},
+            },
+        ]
+    }
+)
+
+
+def _with_rule(head: str, selectors: dict[str, list[str]], body: str = "") -> Metadata:
+    html = page(head, body)
+    doc = Document(tree=LexborHTMLParser(html), html=html, url="https://dizindaba.co.za/a")
+    return extract_metadata(doc, selectors=selectors)
+
+
+def test_jsonld_selectors_read_the_article_object() -> None:
+    meta = _with_rule(
+        GRAPH_HEAD,
+        {
+            "title": ["jsonld:alternativeHeadline", "jsonld:name"],
+            "authors": ["jsonld:author.name"],
+            "site_name": ["jsonld:publisher"],
+        },
+    )
+    assert meta.title == "The full title of the story"
+    assert meta.authors == ("Jane Doe", "John Roe")
+    assert meta.site_name == "Dizindaba"
+    assert _with_rule(GRAPH_HEAD, {"authors": ["jsonld:author"]}).authors == meta.authors
+
+
+def test_a_rule_naming_the_site_alone_as_author_keeps_it() -> None:
+    body = '<p class="credit">Dizindaba</p><p class="source">Dizindaba / Jane Roe</p>'
+    assert _with_rule(GRAPH_HEAD, {"authors": [".credit"]}, body).authors == ("Dizindaba",)
+    # beside other names the site is the publisher crediting its source
+    assert _with_rule(GRAPH_HEAD, {"authors": [".source"]}, body).authors == ("Jane Roe",)
+
+
+def test_a_rule_finding_no_author_falls_back_to_the_generic_logic() -> None:
+    body = '<p class="who">Updated 12.03.2021</p>'
+    meta = _with_rule(GRAPH_HEAD, {"authors": [".who", ".missing"]}, body)
+    assert meta.authors == ("Jane Doe", "John Roe")
+
+
+def _body(*blocks: Block) -> Body:
+    return Body(blocks=blocks)
+
+
+FIRST = "The river rose two metres overnight, and the town's  old bridge was closed."
+
+
+def test_description_from_the_first_sentence_like_paragraph() -> None:
+    body = _body(
+        Block("heading", "A heading that ends in a full stop."),
+        Block("paragraph", "By Jane Doe"),
+        Block("paragraph", FIRST),
+        Block("paragraph", "A later paragraph of the story, also a sentence."),
+    )
+    html = page("", "<p>x</p>")
+    doc = Document(tree=LexborHTMLParser(html), html=html, url=None)
+    assert extract_metadata(doc, body=body).description == " ".join(FIRST.split())
+    assert extract_metadata(doc).description is None
+    declared = page('<meta name="description" content="Declared.">', "<p>x</p>")
+    doc = Document(tree=LexborHTMLParser(declared), html=declared, url=None)
+    assert extract_metadata(doc, body=body).description == "Declared."
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Contents", "Photo: Jane Doe / Agency", "Too short.", "word " * 400 + "end."],
+)
+def test_description_needs_a_sentence_of_fair_length(text: str) -> None:
+    html = page("", "<p>x</p>")
+    doc = Document(tree=LexborHTMLParser(html), html=html, url=None)
+    body = _body(Block("paragraph", text))
+    assert extract_metadata(doc, body=body).description is None
 
 
 def test_selectors_unknown_field_rejected() -> None:

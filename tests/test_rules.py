@@ -48,6 +48,14 @@ def _write(folder: Path, name: str, text: str) -> Path:
         ('domains = ["a.com"]\n[html]\nbody = ["div >"]', "html.body[0]"),
         ('domains = ["a.com"]\n[metadata]\ntitle = ["a[ @content"]', "metadata.title[0]"),
         ('domains = ["a.com"]\n[metadata]\nheadline = ["h1"]', "metadata.headline"),
+        (
+            'domains = ["a.com"]\n[metadata]\ntitle = ["h1", "jsonld:a b"]',
+            "metadata.title[1]",
+        ),
+        (
+            'domains = ["a.com"]\n[metadata]\nauthors = ["jsonld:a..b"]',
+            "metadata.authors[0]",
+        ),
         ('domains = ["a.com"]\n[text]\ndrop_phrases = ["*x"]', "text.drop_phrases[0]"),
         ('domains = ["a.com"]\n[text]\ncaptions = ["a {evil} b"]', "text.captions[0]"),
         ('domains = ["a.com"]\n[text]\ncut_after = [""]', "text.cut_after[0]"),
@@ -68,6 +76,13 @@ def test_each_error_names_file_and_key(text: str, key: str) -> None:
     assert info.value.key == key
     assert info.value.file == str(path)
     assert str(path) in str(info.value)
+
+
+def test_jsonld_field_selectors_are_accepted() -> None:
+    text = '[metadata]\ntitle = ["jsonld:headline", "h1"]\nauthors = ["jsonld:author.name"]'
+    rule = parse_rule(f'domains = ["a.com"]\n{text}', path=Path("site.toml"))
+    assert rule.metadata_selectors["title"] == ("jsonld:headline", "h1")
+    assert rule.metadata_selectors["authors"] == ("jsonld:author.name",)
 
 
 def test_broken_toml_and_bad_bytes_are_rule_errors(tmp_path: Path) -> None:
