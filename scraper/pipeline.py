@@ -68,7 +68,9 @@ def from_html(
             doc, remove=rule.remove + rule.remove_in_body, body=rule.body
         )
         body = clean.clean_body(rules.apply_text_rule(rule, found))
-    meta = metadata.extract_metadata(doc, selectors=rule.metadata_selectors if rule else None)
+    meta = metadata.extract_metadata(
+        doc, selectors=rule.metadata_selectors if rule else None, body=body
+    )
     return assemble(body, meta, url=url, source_name=source_name, rule=rule)
 
 
