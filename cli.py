@@ -362,8 +362,8 @@ class _Printer:
         self._held: dict[str, object] | None = None  # the first record, while as_list is None
 
     def emit(self, outcome: batch.Outcome) -> None:
-        resumed = outcome.status == "skipped" and outcome.error == "already done"
-        if self.to_files or resumed or outcome.status == "listed":
+        quiet = outcome.status == "skipped" and outcome.reason in _QUIET_SKIPS
+        if self.to_files or quiet or outcome.status == "listed":
             return
         if self.fmt in ("json", "jsonl"):
             self._emit_json(outcome.record())

@@ -119,3 +119,12 @@ def test_a_record_is_read_again_from_its_location(tmp_path: Path) -> None:
                 source.read_local(record.source, settings=Settings(), stdin=None)
     with pytest.raises(SourceError, match="@7: "):
         source.read_local(Source("file", f"{path}@7", "x"), settings=Settings(), stdin=None)
+
+
+def test_jsonl_streams_articles_and_only_the_skips_worth_a_record(tmp_path: Path) -> None:
+    path = warcfile.write(tmp_path / "crawl.warc", mixed_records())
+    result = CliRunner().invoke(app, [str(path), "-f", "jsonl", "-j", "1"])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r.get("url") for r in records if "text" in r] == [url(0), url(1)]
+    assert [r["status"] for r in records if "text" not in r] == ["skipped"]  # the malformed one
+    assert "malformed" in records[1]["error"]
