@@ -28,6 +28,9 @@ _MONTH_NAMES: tuple[tuple[int, tuple[str, ...]], ...] = (
             "janeiro",
             "styczeń",
             "stycznia",
+            "января",
+            "январь",
+            "січня",
         ),
     ),
     (
@@ -46,6 +49,9 @@ _MONTH_NAMES: tuple[tuple[int, tuple[str, ...]], ...] = (
             "februari",
             "fevereiro",
             "lutego",
+            "февраля",
+            "февраль",
+            "лютого",
         ),
     ),
     (
@@ -62,13 +68,77 @@ _MONTH_NAMES: tuple[tuple[int, tuple[str, ...]], ...] = (
             "março",
             "marco",
             "marca",
+            "марта",
+            "март",
+            "березня",
         ),
     ),
-    (4, ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "kwietnia")),
-    (5, ("may", "mai", "mayo", "maggio", "mei", "maio", "maja")),
-    (6, ("june", "jun", "juni", "juin", "junio", "giugno", "junho", "czerwca")),
-    (7, ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "julho", "lipca")),
-    (8, ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "sierpnia")),
+    (
+        4,
+        (
+            "april",
+            "apr",
+            "avril",
+            "avr",
+            "abril",
+            "abr",
+            "aprile",
+            "kwietnia",
+            "апреля",
+            "апрель",
+            "квітня",
+        ),
+    ),
+    (5, ("may", "mai", "mayo", "maggio", "mei", "maio", "maja", "мая", "май", "травня")),
+    (
+        6,
+        (
+            "june",
+            "jun",
+            "juni",
+            "juin",
+            "junio",
+            "giugno",
+            "junho",
+            "czerwca",
+            "июня",
+            "июнь",
+            "червня",
+        ),
+    ),
+    (
+        7,
+        (
+            "july",
+            "jul",
+            "juli",
+            "juillet",
+            "juil",
+            "julio",
+            "luglio",
+            "julho",
+            "lipca",
+            "июля",
+            "июль",
+            "липня",
+        ),
+    ),
+    (
+        8,
+        (
+            "august",
+            "aug",
+            "août",
+            "aout",
+            "agosto",
+            "ago",
+            "augustus",
+            "sierpnia",
+            "августа",
+            "август",
+            "серпня",
+        ),
+    ),
     (
         9,
         (
@@ -81,6 +151,9 @@ _MONTH_NAMES: tuple[tuple[int, tuple[str, ...]], ...] = (
             "setembro",
             "set",
             "września",
+            "сентября",
+            "сентябрь",
+            "вересня",
         ),
     ),
     (
@@ -96,9 +169,25 @@ _MONTH_NAMES: tuple[tuple[int, tuple[str, ...]], ...] = (
             "outubro",
             "out",
             "października",
+            "октября",
+            "октябрь",
+            "жовтня",
         ),
     ),
-    (11, ("november", "nov", "novembre", "noviembre", "novembro", "listopada")),
+    (
+        11,
+        (
+            "november",
+            "nov",
+            "novembre",
+            "noviembre",
+            "novembro",
+            "listopada",
+            "ноября",
+            "ноябрь",
+            "листопада",
+        ),
+    ),
     (
         12,
         (
@@ -115,6 +204,9 @@ _MONTH_NAMES: tuple[tuple[int, tuple[str, ...]], ...] = (
             "desember",
             "dezembro",
             "grudnia",
+            "декабря",
+            "декабрь",
+            "грудня",
         ),
     ),
 )
@@ -152,6 +244,15 @@ _MDY_NAME = re.compile(
     + _TIME,
     re.IGNORECASE,
 )
+# 2019年6月24日 (Japanese, Chinese), 2019년 6월 24일 (Korean).
+_CJK = re.compile(
+    r"(?<!\d)(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?" + _TIME
+)
+# 26 | 01 | 2022: day, month and year set apart by bars.
+_DMY_BARS = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s*\|\s*(?P<m>\d{1,2})\s*\|\s*(?P<y>\d{4})(?!\d)")
+# 23.09.22: the German short form, two digits each, dots only (not a version like 1.2.3).
+_DMY_SHORT = re.compile(r"(?<![\d.])(?P<d>[0-3]\d)\.(?P<m>[01]\d)\.(?P<y>\d{2})(?![\d.])" + _TIME)
+_PATTERNS = (_ISO, _YMD_SLASH, _CJK, _DMY_NAME, _MDY_NAME, _DMY_NUM, _DMY_BARS, _DMY_SHORT)
 _EPOCH = re.compile(r"^\d{9,13}$")
 
 
@@ -169,7 +270,7 @@ def parse_date(text: str | int | float | None) -> str | None:
     compact = _COMPACT.match(value)
     if compact:
         return _build(compact.groupdict())
-    for pattern in (_ISO, _YMD_SLASH, _DMY_NAME, _MDY_NAME, _DMY_NUM):
+    for pattern in _PATTERNS:
         match = pattern.search(value)
         if match:
             built = _build(match.groupdict())
@@ -182,7 +283,7 @@ def earliest_date(text: str) -> str | None:
     """The first date written in running text (by position, whatever its format), as ISO
     8601; None when there is none. For prose around a headline, not for metadata values."""
     found: list[tuple[int, str]] = []
-    for pattern in (_ISO, _YMD_SLASH, _DMY_NAME, _MDY_NAME, _DMY_NUM):
+    for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             built = _build(match.groupdict())
             if built:
@@ -200,7 +301,7 @@ def _from_epoch(seconds: float) -> str | None:
 
 
 def _build(parts: dict[str, str | None]) -> str | None:
-    year, day = int(parts["y"] or 0), int(parts["d"] or 0)
+    year, day = _year(parts["y"] or ""), int(parts["d"] or 0)
     mon = parts.get("mon")
     month = MONTHS.get(mon.lower()) if mon else int(parts.get("m") or 0)
     if not month or not 1 <= day <= 31 or not 1900 <= year <= 2100:
@@ -212,6 +313,11 @@ def _build(parts: dict[str, str | None]) -> str | None:
     if parts.get("H") is None:
         return day_only.isoformat()
     return _with_time(day_only, parts)
+
+
+def _year(text: str) -> int:
+    """A four-digit year, or a two-digit one of this century (23 -> 2023)."""
+    return 2000 + int(text) if len(text) == 2 else int(text or 0)
 
 
 def _with_time(day: date, parts: dict[str, str | None]) -> str:

@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import chain
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -167,6 +167,13 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?([01]\d)[/-]?([0-3]\d)(?:/|[^\d])
 _MAX_DATE_TEXT = 120
 _UTC = ("+00:00",)
 _SAME_MOMENT = timedelta(minutes=5)
+_ONE_DAY = timedelta(days=1)
+_MAX_ZONE = timedelta(hours=14)
+_QUARTER_HOUR = timedelta(minutes=15)
+_EAST_HOUR, _WEST_HOUR = 14, 10  # UTC hours from which local midnight can have passed
+_MIN_DATE_LINE = 6
+_NOT_TEXT = "script, style, noscript, template, textarea, select, footer"
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 _NEAR_HEADING_LEVELS = 6  # ancestors of the heading tried for text around it
 _NEAR_HEADING_MIN = 40  # characters of text after the heading for a block to count
 _NEAR_HEADING_BEFORE = 200
@@ -618,7 +625,7 @@ def _date(page: _Page) -> str | None:
     ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
     declared = _first_date(chain(strings(ld), page.meta_values(_DATE_KEYS), _other_date_meta(page)))
     if declared:
-        return _in_local_time(declared, page.scan) if declared.endswith(_UTC) else declared
+        return _utc_day(declared, page) if declared.endswith(_UTC) else declared
     return (
         _first_date(_time_values(page.scan))
         or _url_date(page.url)
@@ -627,7 +634,55 @@ def _date(page: _Page) -> str | None:
         or _first_date(
             page.meta_values(_TITLE_KEYS[:1]) + ([page.scan.title] if page.scan.title else [])
         )
+        or _first_written_date(page.tree)
     )
+
+
+def _utc_day(utc: str, page: _Page) -> str:
+    """A UTC timestamp as the site's readers see it: the same moment in the local time of
+    the page's <time> element, else the day the page prints near its heading when that is
+    the day before or after and a time zone can explain it (late-evening news in the
+    Americas, midnight in Europe)."""
+    local = _in_local_time(utc, page.scan)
+    if local != utc:
+        return local
+    shown = _date_near_heading(page) or _first_date(_visible_dates(page.tree))
+    return shown if shown and _same_moment_elsewhere(utc, shown) else utc
+
+
+def _same_moment_elsewhere(utc: str, shown: str) -> bool:
+    """Whether `shown`, a day before or after the UTC timestamp, can be the same moment in
+    some time zone: with a time, off by whole quarter hours within 14 hours; with a day
+    only, the UTC hour leaves room for it (after 14:00 for the next day, before 10:00 for
+    the day before)."""
+    moment = datetime.fromisoformat(utc)
+    shift = date.fromisoformat(shown[:10]) - moment.date()
+    if abs(shift) != _ONE_DAY:
+        return False
+    if "T" in shown:
+        minute = moment.replace(tzinfo=None, second=0, microsecond=0)  # pages print minutes
+        offset = datetime.fromisoformat(shown).replace(tzinfo=None, second=0) - minute
+        return abs(offset) <= _MAX_ZONE and offset % _QUARTER_HOUR == timedelta(0)
+    return moment.hour >= _EAST_HOUR if shift > timedelta(0) else moment.hour < _WEST_HOUR
+
+
+def _first_written_date(tree: LexborHTMLParser) -> str | None:
+    """Last resort: the first date written in a short line of the page's text (outside
+    scripts, forms, footers and copyright notices), as a reader scanning the page finds it."""
+    root = tree.body
+    if root is None:
+        return None
+    code = {line for node in root.css(_NOT_TEXT) for line in node.text().splitlines()}
+    for line in root.text(separator="\n").splitlines():
+        if (
+            _MIN_DATE_LINE <= len(line) <= _MAX_DATE_TEXT
+            and line not in code
+            and not _COPYRIGHT.search(line)
+        ):
+            found = earliest_date(line)
+            if found:
+                return found
+    return None
 
 
 def _in_local_time(utc: str, found: Scan) -> str:

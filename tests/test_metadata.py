@@ -357,6 +357,35 @@ def test_utc_date_read_in_the_local_time_the_page_shows() -> None:
     assert meta_of(page(head, other)).date == "2022-05-04T03:37:37+00:00"
 
 
+def test_utc_midnight_read_as_the_day_the_page_prints() -> None:
+    head = '<meta property="article:published_time" content="2021-11-04T23:00:00+00:00">'
+    body = "<article><h1>Wahlen in Nordmazedonien</h1><p>5. November 2021</p><p>{}</p></article>"
+    text = "Die Partei hat die Wahl gewonnen und regiert nun allein."
+    assert meta_of(page(head, body.format(text))).date == "2021-11-05"
+    noon = head.replace("23:00", "12:00")  # no time zone turns noon into the next day
+    assert meta_of(page(noon, body.format(text))).date == "2021-11-04T12:00:00+00:00"
+
+
+def test_utc_evening_read_as_the_local_time_the_page_prints() -> None:
+    head = '<meta property="article:published_time" content="2022-05-04T00:25:56+00:00">'
+    body = "<article><h1>La jugada</h1><p>3 de mayo de 2022 21:25</p><p>{}</p></article>"
+    text = "El gobierno anunció hoy una serie de medidas económicas."
+    assert meta_of(page(head, body.format(text))).date == "2022-05-03T21:25:00"
+    odd = body.replace("21:25", "21:31")  # not a whole quarter hour away: another moment
+    assert meta_of(page(head, odd.format(text))).date == "2022-05-04T00:25:56+00:00"
+
+
+def test_last_resort_first_date_written_on_the_page() -> None:
+    body = (
+        "<div><h2>Vereinsnews</h2><p>Kurz gemeldet</p></div><div><span>am 29.12.2010, 13:36 Uhr"
+        "</span></div><script>var built = '2024-01-01';</script>"
+        "<p>© 2011 Verein</p><footer>Stand 01.02.2020</footer>"
+    )
+    assert meta_of(page("", body), url=None).date == "2010-12-29T13:36:00"
+    bare = body.replace("am 29.12.2010, 13:36 Uhr", "Termine")  # script, ©, footer: no dates
+    assert meta_of(page("", bare), url=None).date is None
+
+
 def test_date_written_next_to_the_heading() -> None:
     body = (
         '<div class="page"><h1>Neue Förderung</h1><div class="teaser"><p>Pressemitteilung vom '
