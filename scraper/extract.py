@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.extract_boiler import (
     COMMENT_BOILER,
+    STRONG_BOILER,
     in_strong_boilerplate,
     remove_all,
     remove_boilerplate,
@@ -39,6 +40,11 @@ PRIOR_CLASSES = (
     "entry-content", "article-content", "article__content", "post-body", "story-content",
     "article-text", "rich-text", "main-content", "content-body",
 )  # fmt: skip
+# A prior class starts a class word or follows a separator ("c-article-body",
+# "article-body__text"), not the middle of one ("giz-blockcontent-body" is a comment box).
+_PRIOR_RE = re.compile(
+    "(?:^|[^a-z0-9])(?:" + "|".join(re.escape(name) for name in PRIOR_CLASSES) + ")"
+)
 PUNCTUATION = ",.;:!?\uff0c\u3001\u3002\uff01\uff1f\u060c\u0964"  # CJK, Arabic, Devanagari marks
 _PUNCTUATION_RE = re.compile(f"[{re.escape(PUNCTUATION)}]")
 MIN_PARAGRAPH = 25  # characters
@@ -118,8 +124,12 @@ def _rule_nodes(tree: LexborHTMLParser, selectors: Sequence[str]) -> list[Lexbor
 
 
 def _cleaned(nodes: list[LexborNode]) -> list[LexborNode]:
+    """Boilerplate removed inside the chosen nodes. When the body itself sits in a
+    comment- or forum-named block (a forum thread, a page that names its article so),
+    the blocks inside carrying such names are its posts: only small chrome goes."""
     for node in nodes:
-        remove_boilerplate_in(node)
+        strong = () if in_strong_boilerplate(node) else STRONG_BOILER
+        remove_boilerplate_in(node, strong=strong)
     return nodes
 
 
@@ -309,8 +319,8 @@ def _is_prior(node: LexborNode) -> bool:
     attrs = node.attributes
     if attrs.get("role") == "main" or attrs.get("itemprop") in ("articleBody", "text"):
         return True
-    names = (attrs.get("class") or "").lower()
-    return any(name in names for name in PRIOR_CLASSES)
+    names = attrs.get("class") or ""
+    return _PRIOR_RE.search(names.lower()) is not None
 
 
 def _with_siblings(best: _Candidate, scores: dict[int, float]) -> list[LexborNode]:

@@ -291,3 +291,25 @@ def test_subscriber_content_is_the_article() -> None:
     text = extract_body(Document(tree=LexborHTMLParser(html), html=html)).text
     score = score_page(expected["text"], text)
     assert score.precision >= 0.9 and score.recall >= 0.95, score
+
+
+def test_forum_thread_keeps_its_posts() -> None:
+    # A page that is a thread: every candidate sits in a forum block, whose posts are
+    # the content, each in its own "forum-post" box.
+    posts = "".join(f"<div class='forum-post'><p>Post {n}: {PARA}</p></div>" for n in range(4))
+    doc = _doc(f"<div class='forum-thread'>{posts}</div>")
+    texts = _texts(extract_body(doc))
+    assert [text.split(":")[0] for text in texts] == ["Post 0", "Post 1", "Post 2", "Post 3"]
+
+
+def test_body_class_inside_another_word_gives_no_prior() -> None:
+    # "giz-blockcontent-body" holds a comment list: "content-body" inside a word is
+    # not the markup of an article body.
+    comments = "".join(f"<p>Reader {n}: {PARA}</p>" for n in range(3))
+    doc = _doc(
+        f"<div><div class='post-inner'>{''.join(_para(n) for n in range(1, 5))}</div></div>"
+        f"<div><div class='giz-BlockContent-body'>{comments}</div></div>"
+    )
+    texts = _texts(extract_body(doc))
+    assert texts[0].startswith("Paragraph 1:")
+    assert not any(text.startswith("Reader") for text in texts)
