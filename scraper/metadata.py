@@ -184,6 +184,7 @@ _MAX_BYLINE_NODES = 40
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
+_MAX_H2 = 8  # <h2>s looked at for the part of the title that names the post
 # Title parts that name a section of any site: cut like the site's name.
 _GENERIC_PARTS = frozenset(
     ("blog archive", "blog archiv", "archive", "archiv", "blog", "home", "startseite", "news")
@@ -391,7 +392,37 @@ def _title(page: _Page, site_name: str | None) -> str | None:
     h1 = next((text for text in headings if text not in logos), None)
     if not folded:
         return h1
+    if h1 is None or _key(h1) not in _key(folded[0]):
+        others = [*headings, *_h2_texts(page.tree)]
+        posts = [text for text in others if not _is_logo(text, doc_title, names)]
+        h1 = _heading_in_title(folded[0], posts) or h1
     return choose_title(clean_title(folded[0], site_names=names, h1=h1), h1, names)
+
+
+def _is_title_part(heading: str | None, title: str) -> bool:
+    """Whether the heading is the title or a run of its parts ("Post | Blog": "Post")."""
+    if heading is None:
+        return False
+    parts, seps = _TITLE_SEPARATORS.split(title), _TITLE_SEPARATORS.findall(title)
+    key = _key(heading)
+    return any(
+        key == _key(_join(parts[start:end], seps[start : end - 1]))
+        for start in range(len(parts))
+        for end in range(start + 1, len(parts) + 1)
+    )
+
+
+def _heading_in_title(title: str, headings: Sequence[str]) -> str | None:
+    """The longest heading (other <h1>s, <h2>s) that is a run of the title's parts: on pages
+    whose <h1> is absent or off the title, it tells the post's part from the site's."""
+    if not _TITLE_SEPARATORS.search(title):
+        return None
+    parts = [text for text in headings if _key(text) not in _GENERIC_PARTS]
+    return max((text for text in parts if _is_title_part(text, title)), key=len, default=None)
+
+
+def _h2_texts(tree: LexborHTMLParser) -> list[str]:
+    return [text for text in map(_fold, map(_text, tree.css("h2")[:_MAX_H2])) if text]
 
 
 def _is_logo(heading: str, doc_title: str | None, site_names: Sequence[str]) -> bool:

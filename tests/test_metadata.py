@@ -222,6 +222,42 @@ def test_logo_headings_are_not_the_title(title: str, h1s: list[str], expected: s
     assert meta.title == expected
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # No <h1>: the <h2> that is one part of the title is the post's part.
+        ("Why rivers rise | Wetland Society (WS)", "<h2>Why rivers rise</h2>", "Why rivers rise"),
+        # An empty <h1>, the post's <h2> among others.
+        (
+            "Wetland Society - News » Why rivers rise",
+            "<h1></h1><h2>News</h2><h2>Why rivers rise</h2>",
+            "Why rivers rise",
+        ),
+        # The longest matching heading wins over a section's name.
+        (
+            "Wetland Society - Reports - Why rivers rise",
+            "<h2>Reports</h2><h2>Why rivers rise</h2>",
+            "Why rivers rise",
+        ),
+        # An <h2> naming the blog (the title's short last part) is not the post.
+        (
+            "Why rivers rise | Wetland Blog",
+            "<h2>Wetland Blog</h2>",
+            "Why rivers rise | Wetland Blog",
+        ),
+        # An <h1> that is the title's words is kept; <h2>s are not consulted.
+        (
+            "Rivers: why they rise",
+            "<h1>Rivers: why they rise</h1><h2>Why</h2>",
+            "Rivers: why they rise",
+        ),
+    ],
+)
+def test_heading_tells_the_post_part_of_the_title(title: str, body: str, expected: str) -> None:
+    meta = meta_of(page(f"<title>{title}</title>", body), url="https://example.org/a")
+    assert meta.title == expected
+
+
 # --- authors -------------------------------------------------------------------------------
 
 
