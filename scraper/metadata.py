@@ -173,6 +173,7 @@ _QUARTER_HOUR = timedelta(minutes=15)
 _EAST_HOUR, _WEST_HOUR = 14, 10  # UTC hours from which local midnight can have passed
 _MIN_DATE_LINE = 6
 _NOT_TEXT = "script, style, noscript, template, textarea, select, footer"
+_DIGIT = re.compile(r"\d")
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 _NEAR_HEADING_LEVELS = 6  # ancestors of the heading tried for text around it
 _NEAR_HEADING_MIN = 40  # characters of text after the heading for a block to count
@@ -704,16 +705,15 @@ def _first_written_date(tree: LexborHTMLParser) -> str | None:
     if root is None:
         return None
     code = {line for node in root.css(_NOT_TEXT) for line in node.text().splitlines()}
-    for line in root.text(separator="\n").splitlines():
-        if (
-            _MIN_DATE_LINE <= len(line) <= _MAX_DATE_TEXT
-            and line not in code
-            and not _COPYRIGHT.search(line)
-        ):
-            found = earliest_date(line)
-            if found:
-                return found
-    return None
+    lines = [
+        line
+        for line in root.text(separator="\n").splitlines()
+        if _MIN_DATE_LINE <= len(line) <= _MAX_DATE_TEXT
+        and line not in code
+        and _DIGIT.search(line)
+        and not _COPYRIGHT.search(line)
+    ]
+    return earliest_date("\n".join(lines))  # one pass of each pattern over the page
 
 
 def _in_local_time(utc: str, found: Scan) -> str:
