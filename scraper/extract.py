@@ -81,7 +81,7 @@ def extract_body(doc: Document, *, remove: Sequence[str] = (), body: Sequence[st
     ruled = _rule_nodes(tree, body)
     if ruled:
         remove_boilerplate(tree)
-        return blocks_from(_cleaned(ruled), title=title)
+        return blocks_from(_cleaned(ruled), title=title, linked_paragraphs=True)
     remove_boilerplate(tree)
     page = tree.body
     if page is None:

@@ -55,12 +55,18 @@ class _Walk:
     seen: set[str] = field(default_factory=set)
     parts: list[str] = field(default_factory=list)
     links: int = 0
+    linked_paragraphs: bool = False
 
 
-def blocks_from(nodes: Iterable[LexborNode], *, title: str = "") -> Body:
+def blocks_from(
+    nodes: Iterable[LexborNode], *, title: str = "", linked_paragraphs: bool = False
+) -> Body:
     """The blocks of the given nodes, in order, with teasers, UI lines and repeats dropped.
-    `title`: an h1 whose text is this (or is inside it) is left out."""
-    walk = _Walk(title=normalize_space(title).casefold())
+    `title`: an h1 whose text is this (or is inside it) is left out.
+    `linked_paragraphs`: a <p> is kept however much of it is link text (a site rule chose
+    the body: a paragraph of place names linked word by word is the article's); link-heavy
+    list items and loose runs of links still go."""
+    walk = _Walk(title=normalize_space(title).casefold(), linked_paragraphs=linked_paragraphs)
     for node in nodes:
         _element(walk, node, kind="paragraph", level=0)
         _flush(walk, "paragraph", 0)
@@ -120,6 +126,9 @@ def _element(walk: _Walk, node: LexborNode, *, kind: BlockKind, level: int) -> N
         _children(walk, node, kind="quote", level=level)
     elif tag == "br":
         pass  # the caller flushed: a line break ends the run of inline text
+    elif tag == "p" and kind == "paragraph" and walk.linked_paragraphs:
+        _children(walk, node, kind=kind, level=level)
+        walk.links = 0  # the caller flushes the paragraph's last run as prose
     else:
         _children(walk, node, kind=kind, level=level)
 

@@ -156,6 +156,20 @@ def test_rule_hooks_remove_and_body() -> None:
     assert _texts(body) == [f"Paragraph 1: {PARA}"]
 
 
+def test_rule_body_keeps_link_heavy_paragraphs_but_not_link_lists() -> None:
+    towns = "".join(
+        f"<a href='/{n}'>{n}</a>, " for n in ("Nobeoka", "Saito", "Miyakonojo", "Kobayashi")
+    )
+    places = f"<p>Intensity 4: {towns}<a href='/k'>Kawaminami</a>.</p>"
+    links = "<ul><li><a href='/x'>Read the next story about trams</a></li></ul>"
+    page = f"<div class='story'>{_para(1)}{places}{links}{_para(2)}</div>"
+    ruled = _texts(extract_body(_doc(page), body=[".story"]))
+    assert "Intensity 4: Nobeoka, Saito, Miyakonojo, Kobayashi, Kawaminami." in ruled
+    assert not any("next story" in text for text in ruled)
+    scored = _texts(extract_body(_doc(page)))
+    assert not any(text.startswith("Intensity 4") for text in scored)
+
+
 def test_blocks_from_is_reusable() -> None:
     tree = LexborHTMLParser(f"<div>{_para(1)}<h3>Sub</h3>{_para(2)}</div>")
     body = blocks_from(tree.css("div"))
