@@ -71,6 +71,9 @@ MAX_SELECTOR_CHARS = 500
 
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+_SENTINEL_ID = "scrape-rule-sentinel"
+_SENTINEL = f"#{_SENTINEL_ID}"
+_SENTINEL_PAGE = f'<p></p><i id="{_SENTINEL_ID}"></i>'
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,10 +275,15 @@ class _Validator:
 
         if len(selector) > MAX_SELECTOR_CHARS:
             raise self.fail(key, f"selector longer than {MAX_SELECTOR_CHARS} characters")
+        # Selectors of a list are matched joined by ", ": one that leaves a string,
+        # bracket or parenthesis open would swallow the next ones, so it must end
+        # cleanly (the sentinel after it still matches).
         try:
-            LexborHTMLParser("<p></p>").css(selector)
+            found = LexborHTMLParser(_SENTINEL_PAGE).css(f"{selector}, {_SENTINEL}")
         except SelectolaxError as exc:
             raise self.fail(key, f"CSS selector does not parse: {selector!r}") from exc
+        if not any(node.attributes.get("id") == _SENTINEL_ID for node in found):
+            raise self.fail(key, f"CSS selector is not closed (quote, bracket?): {selector!r}")
 
     def field_selectors(self, value: object, key: str) -> tuple[str, ...]:
         items = self.strings(value, key)
