@@ -82,7 +82,11 @@ def output_name(name: str) -> str:
 
 
 def _url_parts(url: str) -> list[str]:
-    split = urlsplit(url)
+    try:
+        split = urlsplit(url)
+    except ValueError:  # "Invalid IPv6 URL" ("https://[::1/a"): its text, made unique
+        digest = hashlib.sha1(url.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        return ["_".join(p for p in re.split(r"[\\/]+", url) if p) + "-" + digest]
     path = [p for p in split.path.split("/") if p]
     if path:
         path[-1] = _strip_page_suffix(path[-1])
