@@ -12,6 +12,7 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
 # Any run of whitespace (NBSP, thin spaces, tabs, newlines...) within a block.
 _SPACE = re.compile(r"\s+")
 _SPACE_IN_LINE = re.compile(r"[^\S\n]+")
+_SPLIT_MAX = 100_000  # characters: longer texts are folded a chunk at a time
 
 # Short lines that are interface, not prose (compared casefolded, without punctuation).
 UI_LINES = frozenset(
@@ -93,7 +94,24 @@ def normalize_space(text: str) -> str:
     """Whitespace folded to single spaces, invisible characters removed, ends stripped."""
     if _INVISIBLE.search(text):
         text = _INVISIBLE.sub("", text)
+    if len(text) > _SPLIT_MAX:
+        return _fold_long(text)
     return " ".join(text.split())
+
+
+def _fold_long(text: str) -> str:
+    """normalize_space of a long text, a chunk at a time: one list of every word would
+    cost ~60 bytes a word, and a regex substitution a microsecond a run of spaces."""
+    chunks: list[str] = []
+    start = 0
+    while start < len(text):
+        space = _SPACE.search(text, start + _SPLIT_MAX)
+        end = space.start() if space else len(text)
+        chunk = " ".join(text[start:end].split())
+        if chunk:
+            chunks.append(chunk)
+        start = space.end() if space else end
+    return " ".join(chunks)
 
 
 def _normalize_code(text: str) -> str:

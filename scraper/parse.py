@@ -16,7 +16,7 @@ import charset_normalizer
 from charset_normalizer.utils import is_multi_byte_encoding
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.errors import DecodeError
+from scraper.errors import DecodeError, ExtractionError
 from scraper.model import Document, RawPage
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -220,8 +220,158 @@ def _detect(data: bytes) -> str | None:
 
 
 def parse(raw: RawPage, *, url: str | None, source_name: str | None) -> Document:
-    """Decode and parse an HTML page."""
+    """Decode and parse an HTML page. Raises DecodeError, or ExtractionError for
+    markup past the limits of `bound_markup`."""
     html = decode(raw, source_name=source_name)
     if not html.strip():
         raise DecodeError("page is empty (only whitespace)", source=source_name)
+    html = bound_markup(html, source_name=source_name)
     return Document(tree=LexborHTMLParser(html), html=html, url=url)
+
+
+# Markup limits. Lexbor's cost grows with depth times tags (scope checks walk the stack of
+# open elements) and with the square of one element's attributes (duplicate checks), and
+# the extractor matches ~100 substring selectors against every class and id: a hostile
+# page could hold the run for minutes. Real pages stay far below (the 1,245 corpus pages:
+# at most 19,600 tags, depth under 100); these bound any page to seconds.
+MAX_TAGS = 200_000  # "<" characters in the page
+MAX_DEPTH = 2_000  # elements open at once (Chrome's parser flattens past 512)
+MAX_ATTRIBUTES = 1_000  # on one element: the rest are dropped
+MAX_NAME_CHARS = 10_000  # of a class or id value (real pages: up to 2,600): the rest is cut
+_DEPTH_SCAN_FROM = 20_000  # tags: fewer cannot nest deep enough to cost a second
+_RAW_TEXT_NAMES = "script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext"
+# A raw-text element's start (skipped to its end tag), or a tag long enough to look into.
+_LONG_TAG = re.compile(rf"<(?:({_RAW_TEXT_NAMES})(?=[\s/>])|[A-Za-z][^>]{{1000,}})", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""[\s/]*([^\s/>"'=]+)(\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+_TAG_OR_RAW = re.compile(r"<(?:(/?)([A-Za-z][^\s/>]*)|!--)")
+# Elements never left open on the stack: void, or closed by the next of their kind.
+_NOT_NESTING = frozenset(
+    (
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
+        "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp", "html",
+        "head", "body", "frame", "param", "keygen", "basefont", "bgsound", "image",
+    )
+)  # fmt: skip
+# Elements whose content is text up to their end tag (which may never come).
+_RAW_TEXT = tuple(_RAW_TEXT_NAMES.split("|"))
+_RAW_TEXT_END: Mapping[str, re.Pattern[str]] = MappingProxyType(
+    {name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in _RAW_TEXT}
+)
+# Inside these, "/>" closes an element (it does not in HTML).
+_FOREIGN = frozenset(("svg", "math"))
+_TAG_NAME = re.compile(r"<[^\s/>]*")
+_LONG_NAME = re.compile(
+    r"""[\s"'](?:class|id)\s*=\s*(?:"[^"]{10000}|'[^']{10000}|[^\s>"']{10000})""", re.IGNORECASE
+)
+
+
+def bound_markup(html: str, *, source_name: str | None) -> str:
+    """The page, refused (ExtractionError) past MAX_TAGS tags or MAX_DEPTH levels of
+    nesting; elements with over-long class or id values or too many attributes are
+    cut down so that the parse and the selectors stay linear."""
+    tags = html.count("<")
+    if tags > MAX_TAGS:
+        raise ExtractionError(
+            f"page too complex: {tags:,} tags (limit {MAX_TAGS:,})", source=source_name
+        )
+    if tags > _DEPTH_SCAN_FROM and (depth := nesting_depth(html, stop=MAX_DEPTH)) > MAX_DEPTH:
+        raise ExtractionError(
+            f"page too complex: elements nested over {depth - 1:,} levels deep "
+            f"(limit {MAX_DEPTH:,})",
+            source=source_name,
+        )
+    return _bounded_tags(html)
+
+
+def _bounded_tags(html: str) -> str:
+    """html with its long tags bounded (raw-text elements' content is left alone)."""
+    parts: list[str] = []
+    pos = done = 0
+    while (match := _LONG_TAG.search(html, pos)) is not None:
+        raw = match.group(1)
+        if raw is not None:
+            closing = _RAW_TEXT_END[raw.lower()].search(html, match.end())
+            if closing is None:
+                break
+            pos = closing.end()
+            continue
+        pos = match.end()
+        if _may_exceed(match.group(0)):
+            end, bounded = _bounded_tag(html, match.start())
+            if bounded is not None:
+                parts += (html[done : match.start()], bounded)
+                done = pos = end
+    return "".join([*parts, html[done:]]) if parts else html
+
+
+def _may_exceed(tag: str) -> bool:
+    separators = sum(tag.count(c) for c in " \t\n\r\f\"'")  # one before each attribute
+    return separators >= MAX_ATTRIBUTES or _LONG_NAME.search(tag) is not None
+
+
+def nesting_depth(html: str, *, stop: int) -> int:
+    """How deep the page's elements nest, as the tags say (elements whose end tag is
+    optional or absent do not count); scanning ends once the depth passes `stop`."""
+    depth = deepest = foreign = pos = 0
+    while (match := _TAG_OR_RAW.search(html, pos)) is not None:
+        name = (match.group(2) or "").lower()
+        if not name:  # a comment: skip to its end
+            end = html.find("-->", match.end())
+            if end < 0:
+                break
+            pos = end + 3
+            continue
+        pos = match.end()
+        if match.group(1):
+            if name not in _NOT_NESTING:
+                depth = max(depth - 1, 0)
+                foreign -= name in _FOREIGN and foreign > 0
+            continue
+        if name in _RAW_TEXT_END:
+            closing = _RAW_TEXT_END[name].search(html, pos)
+            if closing is None:
+                break
+            pos = closing.end()
+            continue
+        if name in _NOT_NESTING or (foreign and _self_closed(html, pos)):
+            continue
+        foreign += name in _FOREIGN
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > stop:
+                break
+    return deepest
+
+
+def _self_closed(html: str, pos: int) -> bool:
+    end = html.find(">", pos)
+    return end > 0 and html[end - 1] == "/"
+
+
+def _bounded_tag(html: str, start: int) -> tuple[int, str | None]:
+    """Where the tag at `start` ends, and the tag rewritten with its first
+    MAX_ATTRIBUTES attributes and class and id values cut to MAX_NAME_CHARS (None
+    when it is within both limits). Attributes are read as the tokenizer reads them,
+    quoted values whole (they may hold ">")."""
+    head = _TAG_NAME.match(html, start)
+    pos = head.end() if head else start + 1
+    kept: list[str] = []
+    cut = False
+    while pos < len(html) and html[pos] != ">":
+        attribute = _ATTRIBUTE.match(html, pos)
+        if attribute is None:  # a stray quote, "/" or space: the tokenizer skips it
+            pos += 1
+            continue
+        pos = attribute.end()
+        name, value = attribute.group(1), attribute.group(2) or ""
+        if len(kept) >= MAX_ATTRIBUTES:
+            cut = True
+            continue
+        if name.lower() in ("class", "id") and len(value) > MAX_NAME_CHARS:
+            quote = value.lstrip("= \t\n")[:1]
+            value = value[:MAX_NAME_CHARS] + (quote if quote in ("'", '"') else "")
+            cut = True
+        kept.append(f" {name}{value}")
+    return pos, (html[start : head.end() if head else start + 1] + "".join(kept) if cut else None)
