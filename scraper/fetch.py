@@ -135,6 +135,8 @@ async def fetch_async(
         raise deadline.expired(url) from None
     except httpx.HTTPError as exc:
         raise _transport_error(exc, url=url, deadline=deadline) from None
+    except httpx.InvalidURL as exc:  # httpx reads a redirect's Location while sending
+        raise FetchError(f"invalid redirect location: {exc}", url=url) from None
 
 
 @contextlib.contextmanager
@@ -249,6 +251,8 @@ def _one_hop(
         response = http.send(request, stream=True)
     except httpx.HTTPError as exc:
         raise _transport_error(exc, url=origin, deadline=deadline) from None
+    except httpx.InvalidURL as exc:  # httpx reads a redirect's Location while sending
+        raise FetchError(f"invalid redirect location: {exc}", url=origin) from None
     try:
         target = _redirect_target(response, origin=origin)
         if target is not None:
