@@ -59,6 +59,8 @@ _ROLE_TEXT = (
     "admin administrator anonymous unknown none null guest the"
 )
 _ROLE_WORDS = frozenset(_ROLE_TEXT.split())
+# A newsroom signing as a whole ("Redaktion" alone in the author slot) is the byline given.
+_DESKS = frozenset(("redaktion",))
 _NOISE = (
     re.compile(r"\S+@\S+\.\w+"),  # e-mail addresses
     re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE),  # URLs
@@ -211,9 +213,9 @@ def clean_name(part: str) -> str | None:
     if _SLUG.match(name) or _CREDIT.search(name):
         return None
     words = name.split()
-    if len(words) > _MAX_WORDS or name.casefold() in _ROLE_WORDS:
+    if len(words) > _MAX_WORDS or name.casefold() in _ROLE_WORDS - _DESKS:
         return None
-    if all(word.casefold().strip(".") in _ROLE_WORDS for word in words):
+    if all(word.casefold().strip(".") in _ROLE_WORDS - _DESKS for word in words):
         return None
     return name
 

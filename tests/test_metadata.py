@@ -304,6 +304,10 @@ def test_heading_tells_the_post_part_of_the_title(title: str, body: str, expecte
         ("Jane Doe -Reporter", ("Jane Doe",)),
         ("ssi, dan; Foto [M]: Shutterstock; Erstveröffentlichung: 4.4.18", ("ssi", "dan")),
         ("Jane Doe; Erstveröffentlichung:; John Roe", ("Jane Doe", "John Roe")),
+        ("Redaktion", ("Redaktion",)),  # the newsroom signing alone
+        ("Jane Doe - Redaktion", ("Jane Doe",)),  # a role after a name
+        ("Redaktion: Jane Doe", ("Jane Doe",)),  # a label before one
+        ("Staff", ()),
     ],
 )
 def test_author_cleaning(raw: str, expected: tuple[str, ...]) -> None:
