@@ -23,7 +23,7 @@ with atheris.instrument_imports(include=["scraper"]):
     from scraper import ScraperError, Settings, extract
     from scraper.rules import RuleSet
 
-from _common import corpus_args, html_seeds  # noqa: E402
+from _common import corpus_args, html_seeds
 
 SHIPPED = Settings()
 NO_RULES = Settings(rules=RuleSet())

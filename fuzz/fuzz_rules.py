@@ -12,6 +12,7 @@ The first run fills fuzz/corpus/rules with the shipped rule files.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -26,7 +27,7 @@ with atheris.instrument_imports(include=["scraper"]):
     from scraper.pipeline import clean_text
     from scraper.rules import RuleSet, parse_rule
 
-from _common import corpus_args, rule_seeds  # noqa: E402
+from _common import corpus_args, rule_seeds
 
 PATH = Path("fuzz.toml")
 PAGE = (
@@ -47,10 +48,8 @@ def test_one(data: bytes) -> None:
     url = f"https://{rule.domains[0]}/a" if rule.domains else None
     for run in (lambda: extract(PAGE, url=url, settings=settings),
                 lambda: clean_text(TEXT, url=url, settings=settings)):  # fmt: skip
-        try:
+        with contextlib.suppress(ScraperError):
             run()
-        except ScraperError:
-            pass
 
 
 def main() -> None:
