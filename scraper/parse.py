@@ -261,6 +261,7 @@ _RAW_TEXT_END: Mapping[str, re.Pattern[str]] = MappingProxyType(
 # Inside these, "/>" closes an element (it does not in HTML).
 _FOREIGN = frozenset(("svg", "math"))
 _TAG_NAME = re.compile(r"<[^\s/>]*")
+_VALUE_START = re.compile(r"\s*=\s*[\"']?")
 _LONG_NAME = re.compile(
     r"""[\s"'](?:class|id)\s*=\s*(?:"[^"]{10000}|'[^']{10000}|[^\s>"']{10000})""", re.IGNORECASE
 )
@@ -370,8 +371,15 @@ def _bounded_tag(html: str, start: int) -> tuple[int, str | None]:
             cut = True
             continue
         if name.lower() in ("class", "id") and len(value) > MAX_NAME_CHARS:
-            quote = value.lstrip("= \t\n")[:1]
-            value = value[:MAX_NAME_CHARS] + (quote if quote in ("'", '"') else "")
+            value = _cut_value(value)
             cut = True
         kept.append(f" {name}{value}")
     return pos, (html[start : head.end() if head else start + 1] + "".join(kept) if cut else None)
+
+
+def _cut_value(value: str) -> str:
+    """An attribute's `="..."` part with the value cut to MAX_NAME_CHARS characters."""
+    opening = _VALUE_START.match(value)
+    start = opening.end() if opening else 0
+    quote = value[start - 1] if start and value[start - 1] in "\"'" else ""
+    return value[:start] + value[start:].rstrip(quote)[:MAX_NAME_CHARS] + quote

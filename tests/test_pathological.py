@@ -193,6 +193,7 @@ def test_page_over_the_input_cap_is_refused_quickly(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
     )
     status, took, rss, message = done.stdout.split(" ", 3)
+    print(f"input cap: {took} s, {rss} MB")
     assert status == "1", done.stdout + done.stderr
     assert "input limit" in message
     assert float(took) <= 10.0 and int(rss) <= 400, done.stdout

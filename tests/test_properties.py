@@ -22,7 +22,7 @@ from scraper.output import output_name, outputs_for, write_article
 from scraper.rules import RuleSet, parse_rule
 
 NO_RULES = Settings(rules=RuleSet())
-FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TAGS = ("p", "div", "article", "main", "span", "a", "li", "ul", "table", "tr", "td", "h1",
         "h2", "pre", "br", "script", "style", "template", "svg", "math", "title", "meta",
