@@ -240,6 +240,7 @@ MAX_ATTRIBUTES = 1_000  # on one element: the rest are dropped
 MAX_NAME_CHARS = 10_000  # of a class or id value (real pages: up to 2,600): the rest is cut
 _DEPTH_SCAN_FROM = 20_000  # tags: fewer cannot nest deep enough to cost a second
 _RAW_TEXT_NAMES = "script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext"
+_ANY_LONG_TAG = re.compile(r"<[A-Za-z][^>]{1000,}")
 # A raw-text element's start (skipped to its end tag), or a tag long enough to look into.
 _LONG_TAG = re.compile(rf"<(?:({_RAW_TEXT_NAMES})(?=[\s/>])|[A-Za-z][^>]{{1000,}})", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""[\s/]*([^\s/>"'=]+)(\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
@@ -287,6 +288,8 @@ def bound_markup(html: str, *, source_name: str | None) -> str:
 
 def _bounded_tags(html: str) -> str:
     """html with its long tags bounded (raw-text elements' content is left alone)."""
+    if not any(_may_exceed(match.group(0)) for match in _ANY_LONG_TAG.finditer(html)):
+        return html  # the common case: one quick pass, no tag near a limit
     parts: list[str] = []
     pos = done = 0
     while (match := _LONG_TAG.search(html, pos)) is not None:
@@ -307,6 +310,8 @@ def _bounded_tags(html: str) -> str:
 
 
 def _may_exceed(tag: str) -> bool:
+    if len(tag) < 2 * MAX_ATTRIBUTES:  # each attribute takes two characters at least
+        return False
     separators = sum(tag.count(c) for c in " \t\n\r\f\"'")  # one before each attribute
     return separators >= MAX_ATTRIBUTES or _LONG_NAME.search(tag) is not None
 
