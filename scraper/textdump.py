@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from scraper.clean import normalize_space
 from scraper.model import Block, Body, Metadata
 from scraper.rules import Rule, apply_text_rule
 
@@ -67,7 +68,9 @@ class _Layout:
 
 
 def _normalise(line: str) -> str:
-    return " ".join(line.replace("\u00a0", " ").split())
+    """As the clean stage normalises text (invisible characters out, spaces folded), so
+    a line is judged the same way before and after cleaning."""
+    return normalize_space(line)
 
 
 def _looks_like_title(line: str) -> bool:

@@ -116,7 +116,7 @@ CASES: dict[str, tuple[str, str, float, int]] = {
 
 CHILD = textwrap.dedent(
     """
-    import json, resource, sys, time
+    import json, sys, time
     from scraper import ScraperError, extract
     page = eval(sys.argv[1])
     start = time.perf_counter()
@@ -126,7 +126,11 @@ CHILD = textwrap.dedent(
     except ScraperError as exc:
         outcome, detail = type(exc).__name__, str(exc)
     seconds = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork and exec, so a child
+    # of a large pytest process would report the parent's size as its own.
+    with open("/proc/self/status") as status:
+        hwm = next(line for line in status if line.startswith("VmHWM:"))
+    rss = int(hwm.split()[1]) / 1024
     print(json.dumps({"outcome": outcome, "seconds": seconds, "rss_mb": rss,
                       "has_nul": "\\x00" in detail, "text": detail[:2000]}))
     """
