@@ -28,14 +28,13 @@ def shingles(text: str, *, n: int = NGRAM) -> Counter[tuple[str, ...]]:
     return Counter(tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1)))
 
 
-@dataclass(frozen=True, slots=True)
-class PageScore:
-    """One page's shingle counts, each divided by tp+fp+fn."""
+class _Confusion:
+    """Precision, recall and F1 from true/false positive and false negative counts."""
 
+    __slots__ = ()
     tp: float
     fp: float
     fn: float
-    has_output: bool
 
     @property
     def precision(self) -> float:
@@ -48,6 +47,16 @@ class PageScore:
     @property
     def f1(self) -> float:
         return f1(self.precision, self.recall)
+
+
+@dataclass(frozen=True, slots=True)
+class PageScore(_Confusion):
+    """One page's shingle counts, each divided by tp+fp+fn."""
+
+    tp: float
+    fp: float
+    fn: float
+    has_output: bool
 
 
 def score_page(expected: str, extracted: str, *, n: int = NGRAM) -> PageScore:
@@ -89,7 +98,7 @@ def fold(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Snippets:
+class Snippets(_Confusion):
     """Confusion counts of `with`/`without` snippets, summed like trafilatura's eval."""
 
     tp: int = 0  # `with` snippets found
@@ -103,21 +112,9 @@ class Snippets:
         )
 
     @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
     def accuracy(self) -> float:
         total = self.tp + self.fp + self.fn + self.tn
         return (self.tp + self.tn) / total if total else 0.0
-
-    @property
-    def f1(self) -> float:
-        return f1(self.precision, self.recall)
 
 
 def count_snippets(extracted: str, *, want: Sequence[str], avoid: Sequence[str]) -> Snippets:
