@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scraper.errors import OutputError
 from scraper.model import Fetched
+from scraper.output import write_atomic
 
 META_SUFFIX = ".meta.json"
 _SUFFIXES = (".html", ".txt")
@@ -48,8 +46,8 @@ def save(directory: Path, name: str, *, requested: str, fetched: Fetched) -> Pat
         "headers": [list(pair) for pair in fetched.headers],
         "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    _write(page, fetched.content)
-    _write(sidecar(page), json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_atomic(page, fetched.content, force=True)
+    write_atomic(sidecar(page), json.dumps(meta, ensure_ascii=False, indent=1), force=True)
     return page
 
 
@@ -104,18 +102,3 @@ def lookup(directory: Path, url: str) -> Fetched | None:
 
 def store(directory: Path, url: str, fetched: Fetched) -> Path:
     return save(directory, cache_name(url), requested=url, fetched=fetched)
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None

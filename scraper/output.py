@@ -112,21 +112,25 @@ def _safe_component(part: str) -> str:
     return safe
 
 
-def write_atomic(path: Path, data: str, *, force: bool) -> None:
-    """Write data to path via a temporary file and a rename. Never overwrites
-    an existing file unless force."""
+def write_atomic(path: Path, data: str | bytes, *, force: bool) -> None:
+    """Write data (text as UTF-8) to path via a temporary file and a rename.
+    Never overwrites an existing file unless force. Raises OutputError."""
     if path.exists() and not force:
         raise OutputError("exists (use --force to overwrite)", file=str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     # One temporary name per output: a run killed mid-write leaves at most this hidden
     # file, which the rerun that rewrites the source overwrites and renames away.
     tmp = path.with_name(f".{path.name}.part")
     try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as handle:
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
