@@ -18,6 +18,7 @@ from scraper.extract_boiler import (
     COMMENT_BOILER,
     STRONG_BOILER,
     in_strong_boilerplate,
+    is_boilerplate_named,
     remove_all,
     remove_boilerplate,
     remove_boilerplate_in,
@@ -60,6 +61,8 @@ FIRST_MIN = 12.0  # and this much: several paragraphs, not a standfirst in a lay
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the best joins it
 SIBLING_PARAGRAPH = 80  # or a plain paragraph this long with few links
 SIBLING_MAX_LINKS = 0.25
+PART_LEVELS = 10  # a chunk of a split body shares an ancestor this close with the best
+PART_MIN = 5.0  # and scores this much: a paragraph or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +158,8 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     best = _best(scores)
     if best is None:
         return []
-    return _with_siblings(_first_of_kind(_climb(best, scores.inside), scores), scores.near)
+    first = _first_of_kind(_climb(best, scores.inside), scores)
+    return _with_parts(first.node, _with_siblings(first, scores.near), scores)
 
 
 def _first_of_kind(best: _Candidate, scores: _Scores) -> _Candidate:
@@ -181,6 +185,52 @@ def _first_of_kind(best: _Candidate, scores: _Scores) -> _Candidate:
         ):
             return _Candidate(other, best.score * scores.near[key] / own)
     return best
+
+
+def _with_parts(best: LexborNode, chosen: list[LexborNode], scores: _Scores) -> list[LexborNode]:
+    """The chosen nodes plus the other chunks of a body split around ads, figures or
+    boxes: later nodes with the best's tag and class, in the same article, close by."""
+    names = best.attributes.get("class")
+    if not names:
+        return chosen
+    near = _ancestor_ids(best, PART_LEVELS)
+    parts: tuple[list[LexborNode], list[LexborNode]] = ([], [])
+    passed = False
+    for key, other in scores.nodes.items():  # document order
+        passed = passed or key == best.mem_id
+        if (
+            other.tag == best.tag
+            and key != best.mem_id
+            and other.attributes.get("class") == names
+            and scores.near[key] >= PART_MIN
+            and _is_part(best, other, near)
+        ):
+            parts[passed].append(other)
+    return [*parts[0], *chosen, *parts[1]]
+
+
+def _ancestor_ids(node: LexborNode, levels: int) -> dict[int, LexborNode]:
+    found: dict[int, LexborNode] = {}
+    current = node.parent
+    while current is not None and len(found) < levels and current.tag not in ("body", "html"):
+        found[current.mem_id] = current
+        current = current.parent
+    return found
+
+
+def _is_part(best: LexborNode, other: LexborNode, near: dict[int, LexborNode]) -> bool:
+    """Whether other shares a close ancestor with best that holds one article: no
+    nesting either way, one headline, few links."""
+    if other.mem_id in near or best.mem_id in _ancestor_ids(other, INSIDE_DEPTH):
+        return False
+    common = next((near[key] for key in _ancestor_ids(other, PART_LEVELS) if key in near), None)
+    return (
+        common is not None
+        and len(common.css("h1, article")) <= 1
+        and not in_strong_boilerplate(other)
+        and not is_boilerplate_named(other)
+        and _link_density(other) < SIBLING_MAX_LINKS
+    )
 
 
 def _climb(best: _Candidate, inside: dict[int, float]) -> _Candidate:

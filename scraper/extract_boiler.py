@@ -146,6 +146,11 @@ def remove_boilerplate_in(
         match.remove(recursive=False)
 
 
+def is_boilerplate_named(node: LexborNode) -> bool:
+    """Whether node's own class or id names chrome ("tags", "related", "ad-slot"...)."""
+    return bool(node.css_matches(BOILER_SELECTOR))
+
+
 def in_strong_boilerplate(node: LexborNode) -> bool:
     """Whether node or an ancestor below <body> is a comment section, a related-stories
     box or the like (by class or id): such a node never is the article body."""

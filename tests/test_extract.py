@@ -327,3 +327,26 @@ def test_body_class_inside_another_word_gives_no_prior() -> None:
     texts = _texts(extract_body(doc))
     assert texts[0].startswith("Paragraph 1:")
     assert not any(text.startswith("Reader") for text in texts)
+
+
+def test_body_split_into_same_class_chunks_far_apart_is_joined() -> None:
+    def chunk(first: int, count: int, depth: int) -> str:
+        inner = "".join(_para(n) for n in range(first, first + count))
+        return "<div>" * depth + f"<div class='post-text'>{inner}</div>" + "</div>" * depth
+
+    tags = "<div class='post-text' id='post-tags'><p>Filed under trams, city, budget.</p></div>"
+    ad = "<div><p>Sponsored: a word from a tram maker, with a comma, and more.</p></div>"
+    doc = _doc(f"<div>{chunk(1, 8, 1)}{ad}{chunk(9, 2, 5)}{chunk(11, 1, 2)}{tags}</div>")
+    texts = _texts(extract_body(doc))
+    assert [t.split(":")[0] for t in texts] == [f"Paragraph {n}" for n in range(1, 12)]
+
+
+def test_same_class_chunks_of_different_articles_are_not_joined() -> None:
+    def story(name: str, count: int) -> str:
+        paras = "".join(f"<p>{name} story {n}: {PARA}</p>" for n in range(count))
+        return f"<section><h1>{name}</h1><div><div class='text'>{paras}</div></div></section>"
+
+    doc = _doc(f"<div>{story('First', 8)}{story('Next', 2)}</div>")
+    texts = _texts(extract_body(doc))
+    assert sum(t.startswith("First story") for t in texts) == 8
+    assert not any(t.startswith("Next story") for t in texts)
