@@ -46,6 +46,9 @@ _SUBSTRINGS = (
     "sr-only", "screen-reader", "print-only", "banner", "masthead", "pagination", "embed",
     "placeholder", "offscreen", "a11y", "footer",
 )  # fmt: skip
+# Fact and info boxes beside the story ("infobox", "fact-box"); a table of that class is
+# data the article presents (Wikipedia's infobox), so only other elements go.
+BOXES = ("infobox", "info-box", "factbox", "fact-box")
 _WORDS = ("ad", "ads", "bio", "print", "tag", "meta", "hidden", "hide", "nav", "menu", "subscribe")
 _PREFIXES = ("ad-", "ad_", "ads-", "ads_")
 
@@ -61,6 +64,7 @@ BOILER_SELECTOR = ", ".join(
     + [f"[id*={s} i]" for s in _ID_SUBSTRINGS]
     + [f"[{a}~={w} i]" for w in _WORDS for a in ("class", "id")]
     + [f"[{a}^={p} i]" for p in _PREFIXES for a in ("class", "id")]
+    + [f":not(table)[class*={s} i]" for s in BOXES]
 )
 
 # Class words that mark boilerplate even around long paragraphs.
@@ -68,7 +72,7 @@ STRONG_BOILER = (
     "comment", "disqus", "respond", "related", "recommend", "teaser", "newsletter",
     *SUBSCRIBE, "cookie", "consent", "gdpr", "outbrain", "taboola",
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
-    "footer", "forum",
+    "footer", "forum", *BOXES,
 )  # fmt: skip
 # Before the body is chosen only comment sections are removed whatever they hold: a
 # "teaser" or "related" class sometimes wraps the article itself.

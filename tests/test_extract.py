@@ -350,3 +350,16 @@ def test_same_class_chunks_of_different_articles_are_not_joined() -> None:
     texts = _texts(extract_body(doc))
     assert sum(t.startswith("First story") for t in texts) == 8
     assert not any(t.startswith("Next story") for t in texts)
+
+
+def test_fact_box_inside_the_body_is_left_out_but_an_infobox_table_stays() -> None:
+    box = f"<div class='infobox clearBox'><h3>Numbers</h3><p>Box fact: {PARA} {PARA}</p></div>"
+    table = "<table class='infobox'><tr><th>Length</th><td>12 km</td></tr></table>"
+    doc = _doc(f"<article>{_para(1)}{box}{_para(2)}{table}{_para(3)}</article>")
+    texts = _texts(extract_body(doc))
+    assert [t.split(":")[0] for t in texts] == [
+        "Paragraph 1",
+        "Paragraph 2",
+        "Length | 12 km",
+        "Paragraph 3",
+    ]
