@@ -363,3 +363,13 @@ def test_fact_box_inside_the_body_is_left_out_but_an_infobox_table_stays() -> No
         "Length | 12 km",
         "Paragraph 3",
     ]
+
+
+def test_embed_placeholder_with_a_long_consent_notice_is_left_out() -> None:
+    notice = (
+        "Your privacy settings prevent loading and showing all external content (graphics, "
+        "tables, videos and social media posts) on this page; change them to see it here."
+    )
+    box = f"<div class='social-placeholder'><h3>External content</h3><p>{notice}</p></div>"
+    doc = _doc(f"<article>{_para(1)}{box}{_para(2)}</article>")
+    assert [t.split(":")[0] for t in _texts(extract_body(doc))] == ["Paragraph 1", "Paragraph 2"]
