@@ -31,7 +31,9 @@ __all__ = ["blocks_from", "extract_body"]
 PARAGRAPHS = "p, pre, blockquote, td, li, br"
 # Pages that write paragraphs as bare text in divs are scored again with divs.
 PARAGRAPHS_AND_DIVS = PARAGRAPHS + ", div"
-WEAK_SCORE = 15.0
+WEAK_SCORE = 15.0  # below this the divs are taken whatever they score
+DIV_RETRY = 60.0  # a best paragraph score below this: score divs with text too
+DIV_GAIN = 2.0  # and take them when they find a container this many times better
 # Paragraph-like elements that are often teaser links: scored net of their link text.
 LINKY_PARAGRAPHS = frozenset({"li", "td"})
 INLINE = frozenset({"-text", "a", "span", "em", "strong", "b", "i", "u", "font", "small", "sup"})
@@ -151,8 +153,11 @@ def _title(tree: LexborHTMLParser) -> str:
 def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     """The best-scoring container and its body-like siblings, in document order."""
     scores = _score_parents(tree, PARAGRAPHS)
-    if max(scores.near.values(), default=0.0) < WEAK_SCORE:
-        scores = _score_parents(tree, PARAGRAPHS_AND_DIVS)
+    top = max(scores.near.values(), default=0.0)
+    if top < DIV_RETRY:
+        with_divs = _score_parents(tree, PARAGRAPHS_AND_DIVS)
+        if top < WEAK_SCORE or max(with_divs.near.values(), default=0.0) > DIV_GAIN * top:
+            scores = with_divs
     if not scores.near:
         return []
     best = _best(scores)

@@ -373,3 +373,11 @@ def test_embed_placeholder_with_a_long_consent_notice_is_left_out() -> None:
     box = f"<div class='social-placeholder'><h3>External content</h3><p>{notice}</p></div>"
     doc = _doc(f"<article>{_para(1)}{box}{_para(2)}</article>")
     assert [t.split(":")[0] for t in _texts(extract_body(doc))] == ["Paragraph 1", "Paragraph 2"]
+
+
+def test_body_of_text_divs_beats_a_short_paragraph_note() -> None:
+    chapter = "".join(f"<div><span>Line {n}: {PARA}</span></div>" for n in range(8))
+    note = f"<div class='note'><p>Note: {PARA}</p><p>Thanks: {PARA}</p></div>"
+    doc = _doc(f"<div><div class='chapter'>{chapter}</div></div><div class='notes'>{note}</div>")
+    texts = _texts(extract_body(doc))
+    assert [t.split(":")[0] for t in texts] == [f"Line {n}" for n in range(8)]
