@@ -23,6 +23,7 @@ from scraper.extract_boiler import (
     remove_boilerplate,
     remove_boilerplate_in,
 )
+from scraper.extract_lead import with_lead
 from scraper.extract_walk import blocks_from
 from scraper.model import Body, Document
 
@@ -107,7 +108,7 @@ def extract_body(doc: Document, *, remove: Sequence[str] = (), body: Sequence[st
 
 
 def _walk_best(tree: LexborHTMLParser, *, title: str) -> Body:
-    nodes = find_body(tree)
+    nodes = with_lead(tree, find_body(tree), title=title)
     return blocks_from(_cleaned(nodes), title=title) if nodes else Body(())
 
 

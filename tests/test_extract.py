@@ -381,3 +381,27 @@ def test_body_of_text_divs_beats_a_short_paragraph_note() -> None:
     doc = _doc(f"<div><div class='chapter'>{chapter}</div></div><div class='notes'>{note}</div>")
     texts = _texts(extract_body(doc))
     assert [t.split(":")[0] for t in texts] == [f"Line {n}" for n in range(8)]
+
+
+def test_lead_printed_with_the_headline_outside_the_body_is_kept() -> None:
+    lead = "The city will build four new tram lines by 2030, the council decided on Tuesday."
+    head = (
+        "<div class='title-block'><h1>Trams approved</h1><p class='byline'>By Jane Doe, "
+        f"city reporter, in the council chamber.</p><p class='intro'>{lead}</p><p>Short.</p>"
+        "</div>"
+    )
+    story = "".join(_para(n) for n in range(5))
+    doc = _doc(f"<div>{head}<div class='row'><div class='story'>{story}</div></div></div>")
+    texts = _texts(extract_body(doc))
+    assert texts[0] == lead
+    assert [t.split(":")[0] for t in texts[1:]] == [f"Paragraph {n}" for n in range(5)]
+
+
+def test_no_lead_is_taken_from_a_box_or_after_the_body() -> None:
+    box = f"<div class='teaser'><p>Elsewhere: {PARA}</p></div>"
+    story = "".join(_para(n) for n in range(5))
+    after = f"<p>After the story: {PARA}</p>"
+    doc = _doc(f"<div><h1>Trams approved</h1>{box}<div><div>{story}</div></div>{after}</div>")
+    texts = _texts(extract_body(doc))
+    assert texts[0].startswith("Paragraph 0")
+    assert not any(t.startswith(("Elsewhere", "After")) for t in texts)
