@@ -231,3 +231,73 @@ def _looks_like_url(text: str) -> bool:
 
 def _key(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+# A byline set apart on its own line of the page, a label then the names: "Von:\nJane Doe",
+# "Text: Jane Doe", "Posted by jdoe", "责编" and a colon then names. Labels in the corpus's
+# languages; the names must fill the rest of the line (or the next line): running text
+# never counts.
+_LINE_LABELS = (
+    r"von|by|par|por|door|af|av|przez|text(?:\s+von)?|texte|autor(?:in|en|innen)?|authors?|"
+    r"auteurs?|autore|autori|autores|redaktion|verfasst\s+von|geschrieben\s+von|"
+    r"gespeichert\s+von|erstellt\s+von|eingestellt\s+von|written\s+by|posted\s+by|"
+    r"escrito\s+por|publicado\s+por|écrit\s+par|publié\s+par|scritto\s+da|geschreven\s+door"
+)
+_LABELLED_LINE = re.compile(
+    rf"^(?i:{_LINE_LABELS})\b(?P<colon>[ \t]*:)?[ \t]*(?:\n[ \t]*)?(?P<names>[^\n:]{{2,80}})$",
+    re.MULTILINE,
+)
+_CJK_LABELLED = re.compile(
+    r"(?:责任编辑|责编|编辑|作者|記者|记者|筆者|글|기자)\s*[:\uff1a]\s*"
+    r"(?P<names>[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,6}"
+    r"(?:[、,\uff0c\u3000 ]+[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,6}){0,4})"
+)
+_BLANK_LINES = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*")
+_TRAILING_ON = re.compile(r"\s+(?:am|on|le|el|il|um|at|op|den)$")
+_LIST_COMMA = re.compile(r"\n[ \t]*([,&/]|und|and|et|y)[ \t]*\n", re.IGNORECASE)
+# One word of a name: capitalised ("Jane", "O'Neil", "J.R."), or a particle ("von", "de").
+_NAME_TOKEN = re.compile(
+    rf"(?:[{_UPPER}][\w.'\u2019-]*|(?:von|van|der|den|de|del|la|le|di|da|du|dos|das|zu|ten|ter)"
+    r"|(?:und|and|et|y|&|,|/))$"
+)
+# Credits and labels that end a byline's names: "Text von Jane Doe Illustration von ...".
+_LINE_STOPS = _LABELS | frozenset(("Illustration", "Illustrationen", "Fotografie", "Grafik"))
+_USERNAME = re.compile(r"[\w.-]{2,30}")
+_MAX_LINE_NAMES = 8
+
+
+def labelled_names(text: str) -> list[str]:
+    """The names of the first byline set on its own line of `text` (lines between text
+    nodes), raw (clean_authors cleans); empty when there is none."""
+    cjk = _CJK_LABELLED.search(text)
+    lines = _LIST_COMMA.sub(r" \1 ", _BLANK_LINES.sub("\n", text))
+    for match in _LABELLED_LINE.finditer(lines):
+        label = match[0][: match.start("names") - match.start()]
+        names = _line_names(match["names"], strong=bool(match["colon"]) or len(label.split()) > 1)
+        if names:
+            return [names]
+    return [cjk["names"]] if cjk else []
+
+
+def _line_names(line: str, *, strong: bool) -> str | None:
+    """The line when it is only names (with separators), or, after a strong label (a colon or
+    a line break), a lone user name ("jdoe"); None otherwise."""
+    words = _date_free(line).replace(",", " , ").split()
+    cut = next((i for i, word in enumerate(words) if word in _LINE_STOPS), len(words))
+    words = words[:cut]
+    kept = " ".join(words).strip(" ,")
+    if not words or len(words) > _MAX_LINE_NAMES or not _HAS_LETTER.search(kept):
+        return None
+    if all(_NAME_TOKEN.match(word) for word in words) and words[0][0].isupper():
+        return kept if len(words) >= 2 or strong else None
+    if strong and len(words) == 1 and (_USERNAME.fullmatch(words[0]) or _CODE.fullmatch(words[0])):
+        return kept
+    return None
+
+
+def _date_free(line: str) -> str:
+    """The line without a trailing date, time or "am/on <date>" part."""
+    for pattern in _NOISE[3:6]:
+        line = pattern.sub(" ", line)
+    line = _DATE_WORDS.sub(" ", line).strip(" \t,|·•-\u2013\u2014")
+    return _TRAILING_ON.sub("", line)

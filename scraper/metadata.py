@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from scraper.authors import byline_names, clean_authors
+from scraper.authors import byline_names, clean_authors, labelled_names
 from scraper.dates import earliest_date, parse_date
 from scraper.jsonld import LinkedData, linked_data, resolve, strings
 from scraper.metascan import Scan, ancestor_tags, in_comments, scan
@@ -565,8 +565,21 @@ def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) ->
         names = clean_authors(values, site_names=unwanted)
         if names:
             return names
-    # No person named anywhere: the newsroom the page itself declares as the author.
+    # A newsroom the JSON-LD types as the author outranks a byline found only in the
+    # page's text (that one may be a teaser's); else that byline, else the declared name.
+    if not _ld_organization(page):
+        names = clean_authors(_page_byline(page), site_names=unwanted)
+        if names:
+            return names
     return clean_authors(_declared_authors(page))
+
+
+def _ld_organization(page: _Page) -> bool:
+    authors = [resolve(item, page.ld.by_id) for item in _listed(page.ld_value("author"))]
+    return any(
+        isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower()
+        for item in authors
+    )
 
 
 def _declared_authors(page: _Page) -> list[str]:
@@ -581,6 +594,18 @@ def _author_sources(page: _Page) -> Iterable[list[str]]:
     yield from _bylines(page.tree)
     window = _near_heading(page, with_heading=False)
     yield byline_names(window) if window else []
+
+
+def _page_byline(page: _Page) -> list[str]:
+    """A byline set on its own line anywhere in the page ("Von:" then the name), the
+    page heading on first (teasers and menus before it bylines of other pages)."""
+    body = page.tree.body
+    if body is None:
+        return []
+    text = _lines(body)
+    heading = _h1_node(page.scan)
+    start = max(text.find(_lines(heading)), 0) if heading is not None else 0
+    return labelled_names(text[start:]) or labelled_names(text[:start])
 
 
 def _microdata_names(nodes: Sequence[LexborNode]) -> list[LexborNode]:

@@ -1,0 +1,76 @@
+"""Author names from bylines set on their own line of the page (no markup to find them by)."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.authors import clean_authors, labelled_names
+from scraper.metadata import extract_metadata
+from scraper.model import Document
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Lesezeit\nVon:\nBill MCCARTHY\n,\nMarisha GOLDHAMER\n",
+            ("Bill MCCARTHY", "Marisha GOLDHAMER"),
+        ),
+        ("Titel\nBy\nJ.R. Stone\nThursday, November 9, 2023", ("J.R. Stone",)),
+        ("Gespeichert von\nrasos\nam 24. Juli 2017 - 18:55", ("rasos",)),
+        ("Posted by Konstantin\n21.10.2019", ("Konstantin",)),
+        (
+            "Ende.\nText:\nKlausmartin Friedrich\nFotos:\nHelmut Elstrodt",
+            ("Klausmartin Friedrich",),
+        ),
+        ("Text von Christian Seiler Illustration von Markus Roost", ("Christian Seiler",)),
+        ("Autoren Jelko Djuren und Jutta Klaukien\n", ("Jelko Djuren", "Jutta Klaukien")),
+        ("Von: det/dpa\nMikaela Shiffrin", ("det/dpa",)),
+        ("Von R. R. am\n07.08.2013", ("R. R.",)),
+        ("par\nDidier Roy\n, 21 juin 2018", ("Didier Roy",)),
+        (
+            "(\u8d23\u7f16\uff1a\u725b\u955b\u3001\u5cb3\u5f18\u5f6c)",
+            ("\u725b\u955b", "\u5cb3\u5f18\u5f6c"),
+        ),
+    ],
+)
+def test_labelled_line_bylines(text: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors(labelled_names(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "von den Menschen in Berlin\n",  # running text after a preposition
+        "Von\nBerlin\n",  # a lone word without a colon: not a byline
+        "by\nClicking here you agree to the terms\n",
+        "PARIS LIBBY\nAVB Stromtarife\n",  # a label word inside another word
+        "Sortieren nach\nVon Wiener Walzer bis zur Oper hat Wien viel zu bieten.\n",
+    ],
+)
+def test_no_labelled_byline(text: str) -> None:
+    assert clean_authors(labelled_names(text)) == ()
+
+
+def _authors(html: str) -> tuple[str, ...]:
+    return extract_metadata(Document(tree=LexborHTMLParser(html), html=html, url=None)).authors
+
+
+def test_page_byline_after_the_heading() -> None:
+    html = (
+        "<body><ul><li><a>Andere Meldung</a><span>Von Eva Teaser</span></li></ul>"
+        "<h1>Die Meldung</h1><p>Ein Absatz mit genug Text, um ein Artikel zu sein.</p>"
+        "<p><b>Text:</b> <i>Klara Beispiel</i></p></body>"
+    )
+    assert _authors(html) == ("Klara Beispiel",)
+
+
+def test_organization_in_json_ld_outranks_a_text_byline() -> None:
+    ld = '{"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Das Blatt"}}'
+    html = (
+        f'<head><script type="application/ld+json">{ld}</script></head><body>'
+        "<h1>Die Meldung</h1><p>Ein Absatz mit genug Text, um ein Artikel zu sein.</p>"
+        "<aside><p>Noch ein Artikel</p><p>Von Eva Teaser</p></aside></body>"
+    )
+    assert _authors(html) == ("Das Blatt",)
