@@ -6,30 +6,39 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Collection, Iterable
 
 _LEAD = (
     r"^(?:(?:written|posted|published|reported|story|words|photos?|interview|eingestellt|beitrag|"
-    r"geschrieben|verfasst|veröffentlicht|erstellt|publié|publicado|pubblicato|ein\s+(?:beitrag|kommentar|artikel)|écrit|escrito|scritto)\s+)?"
+    r"geschrieben|verfasst|veröffentlicht|erstellt|publié|publicado|pubblicato|"
+    r"ein\s+(?:beitrag|kommentar|artikel)|écrit|escrito|scritto|post\s+author|"
+    # the link of an author box: "Zeige alle Beiträge von", "View all posts by", "Alles von"
+    r"(?:zeige\s+|view\s+|voir\s+|ver\s+)?(?:alle|all|tous|todos)\s+(?:les\s+|los\s+)?"
+    r"(?:beiträge|artikel|posts|articles|stories|artículos)|alles|artikel|articles?|"
+    r"(?:more|mehr|plus)\s+(?:posts|articles|artikel|beiträge|d'articles))\s+)?"
 )
 # "Interview: Jane Doe", "Text: Jane Doe": a label and a colon before the name.
+_LABEL_WORD = (
+    r"(?:interview|text|texte|fotos?|photos?|bilder|words|reporting|recherche|redaktion|quelle|"
+    r"source|fuente|fonte|illustrations?)"
+)
 _LABEL = re.compile(
-    r"^(?:interview|text|texte|fotos?|photos?|words|reporting|recherche|redaktion|quelle|"
-    r"source|fuente|fonte)\s*:\s*",
+    rf"^{_LABEL_WORD}(?:\s*(?:&|\+|,|/|und|and|et|y)\s*{_LABEL_WORD})*\s*:\s*",
     re.IGNORECASE,
 )
 # What follows a name in author boxes: "Jane Doe Alle Artikel", "Jane Doe »".
 _LINK_TAIL = re.compile(
-    r"\s*(?:[\u00bb\u203a>]+|\b(?:alle artikel|all articles|all posts|more from|mehr von|"
+    r"\s*(?:[\u00bb\u203a\u2192>]+|\b(?:alle artikel|all articles|all posts|more from|mehr von|"
     r"weitere artikel)\b.*)$",
     re.IGNORECASE,
 )
 _PREFIX = re.compile(
-    _LEAD + r"(?:by|from|von|par|por|door|przez|tekst|text|texte|"
+    _LEAD + r"(?:by|from|von|vom|par|por|door|przez|tekst|text|texte|"
     r"auteur|autor[:/*_]in(?:nen)?|autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autorinnen|autore|"
     r"author|authors|autoren|auteurs|autores|reporting\s+by)"
-    r"(?:\s*[:\-\u2013\u2014]\s*|\s+)",
+    r"(?:\s*[:\-\u2013\u2014]\s*|\s+|$)",
     re.IGNORECASE,
 )
 # Particles that are also parts of surnames ("Di Maio", "Da Silva"): only lower-case ones
@@ -56,7 +65,8 @@ _ROLE_TEXT = (
     "staff redakteur redakteurin redaktion journaliste periodista giornalista photographer "
     "fotograf fotografin updated aktualisiert mis à jour actualizado published veröffentlicht "
     "publié publicado posted comments comment share follow twitter facebook email e-mail "
-    "admin administrator anonymous unknown none null guest the"
+    "admin administrator anonymous unknown none null guest the folgen show kontakt contact more "
+    "mehr view"
 )
 _ROLE_WORDS = frozenset(_ROLE_TEXT.split())
 # A newsroom signing as a whole ("Redaktion" alone in the author slot) is the byline given.
@@ -91,6 +101,15 @@ _DATE_WORDS = re.compile(
 # A label left at the end once its value (a date) is gone: "...; Erstveröffentlichung:".
 _BARE_LABEL = re.compile(r"(?:^|[;,|\u3001])\s*[^\W\d_]+(?:\s*\[\w+\])?\s*:\s*$")
 _SLASH = re.compile(r"\s*/\s*")
+# What is left after a name once a date is gone: a weekday ("Fr,"), a label ("Stand:").
+_TRAILING_LABEL = re.compile(
+    r"\s+(?:(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)"
+    r"\.?,|(?:stand|datum|updated|aktualisiert|published|veröffentlicht|publié|publicado)\s*:?)"
+    r"[\s,]*$",
+    re.IGNORECASE,
+)
+# An academic degree after a comma: "Jane Doe, PhD" names Jane Doe alone.
+_DEGREE = re.compile(r"(?:ph\.?\s?d|m\.?a|m\.?d|mba|m\.?sc|b\.?sc|b\.?a|rd|rn|dr|prof)\.?", re.I)
 # "srf/hosb", "dpa/jw": a newsroom's sign-off code (desk or agency, then the writer's
 # initials), one credit; capitalised names around a slash ("dpa/AFP", "Jane Doe/John Roe")
 # are several.
@@ -173,17 +192,18 @@ def clean_authors(values: Iterable[str], *, site_names: Collection[str] = ()) ->
 
 def split_names(value: str) -> list[str]:
     """The names in one raw byline string, cleaned; empty when it holds none."""
-    text = " ".join(value.split())
+    text = " ".join((html.unescape(value) if "&" in value else value).split())
     if not text or _looks_like_url(text):
         return []
     for pattern in _NOISE:
         text = pattern.sub(" ", text)
     text = _BARE_LABEL.sub("", _DATE_WORDS.sub(" ", text))
+    text = _TRAILING_LABEL.sub("", text)
     text = _strip_prefix(_LABEL.sub("", text.strip(" :-\u2013\u2014|,·•")))
     text = _ROLE_TAIL.sub("", _LINK_TAIL.sub("", text))
     names: list[str] = []
     for part in _parts(text):
-        name = None if _is_bare_label(part) else clean_name(part)
+        name = None if _is_bare_label(part) or _DEGREE.fullmatch(part.strip()) else clean_name(part)
         if name:
             names.append(name)
     return names
@@ -204,7 +224,7 @@ def _is_bare_label(part: str) -> bool:
 
 def clean_name(part: str) -> str | None:
     """One candidate name tidied, or None when it is not a plausible name."""
-    name = _strip_prefix(part.strip(" :-\u2013\u2014|,·•()[]\"'")).strip(
+    name = _strip_prefix(part.strip(" :-\u2013\u2014|,·•()[]\"'©")).strip(
         " :-\u2013\u2014|,·•()[]\"'"
     )
     name = _ROLE_TAIL.sub("", name).strip(" ,-\u2013\u2014|")
@@ -293,6 +313,16 @@ def _line_names(line: str, *, strong: bool) -> str | None:
     if strong and len(words) == 1 and (_USERNAME.fullmatch(words[0]) or _CODE.fullmatch(words[0])):
         return kept
     return None
+
+
+def is_full_name(name: str) -> bool:
+    """Two to five words, each capitalised or a particle ("Jane van Doe"): a full name."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 5
+        and words[0][0].isupper()
+        and all(_NAME_TOKEN.match(word) for word in words)
+    )
 
 
 def _date_free(line: str) -> str:

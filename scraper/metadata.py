@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from scraper.authors import byline_names, clean_authors, labelled_names
+from scraper.authors import byline_names, clean_authors, is_full_name, labelled_names
 from scraper.dates import earliest_date, parse_date
 from scraper.jsonld import LinkedData, linked_data, resolve, strings
 from scraper.metascan import Scan, ancestor_tags, in_comments, scan
@@ -554,24 +554,55 @@ def _place_rank(node: LexborNode, places: Sequence[str]) -> int:
 
 
 def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) -> tuple[str, ...]:
-    unwanted = [site_name or "", *page.ld.site_names, page.host.removeprefix("www.")]
+    # A person the JSON-LD names as the author is one even when the site is named after
+    # them (a personal blog lists its owner as the publisher too).
+    people = {name.casefold() for name in _ld_person_names(page)}
+    sites = [name for name in page.ld.site_names if name.casefold() not in people]
+    unwanted = [site_name or "", *sites, page.host.removeprefix("www.")]
     if from_rule:
         # A site name beside other names is the publisher crediting a source; a rule's
         # selector naming the site alone names it as the author, on purpose.
         names = clean_authors(from_rule, site_names=unwanted) or clean_authors(from_rule)
         if names:
             return names
-    for values in _author_sources(page):
-        names = clean_authors(values, site_names=unwanted)
-        if names:
-            return names
-    # A newsroom the JSON-LD types as the author outranks a byline found only in the
-    # page's text (that one may be a teaser's); else that byline, else the declared name.
+    found = (clean_authors(values, site_names=unwanted) for values in _person_sources(page))
+    names = next((names for names in found if names), ())
+    if names and not any(" " in name for name in names):
+        names = _fuller(names, found)
+    # No person named anywhere: the newsroom the page itself declares as the author.
+    return names or clean_authors(_declared_authors(page))
+
+
+def _person_sources(page: _Page) -> Iterator[list[str]]:
+    """Author candidates, the surest first. A newsroom the JSON-LD types as the author
+    outranks a byline found only in the page's text (that one may be a teaser's)."""
+    yield from _author_sources(page)
     if not _ld_organization(page):
-        names = clean_authors(_page_byline(page), site_names=unwanted)
-        if names:
-            return names
-    return clean_authors(_declared_authors(page))
+        yield _page_byline(page)
+
+
+def _fuller(names: tuple[str, ...], later: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """Lone first names or user names ("Nils", "robert.stitz") replaced by the full name a
+    later source gives ("Nils Pickert", "Robert Stitz")."""
+    full: dict[str, str] = {}
+    for name in (name for found in later for name in found if is_full_name(name)):
+        full.setdefault(name.split()[0].casefold(), name)
+        full.setdefault(_squashed(name), name)
+    return tuple(full.get(name.casefold()) or full.get(_squashed(name)) or name for name in names)
+
+
+def _squashed(name: str) -> str:
+    return "".join(char for char in name.casefold() if char.isalpha())
+
+
+def _ld_person_names(page: _Page) -> list[str]:
+    authors = [resolve(item, page.ld.by_id) for item in _listed(page.ld_value("author"))]
+    return [
+        name
+        for item in authors
+        if isinstance(item, dict) and "person" in str(item.get("@type", "")).lower()
+        for name in strings(item.get("name"))
+    ]
 
 
 def _ld_organization(page: _Page) -> bool:

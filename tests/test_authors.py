@@ -74,3 +74,60 @@ def test_organization_in_json_ld_outranks_a_text_byline() -> None:
         "<aside><p>Noch ein Artikel</p><p>Von Eva Teaser</p></aside></body>"
     )
     assert _authors(html) == ("Das Blatt",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Text & Fotos: Ivan Valetny", ("Ivan Valetny",)),
+        ("© Kathrin Führes", ("Kathrin Führes",)),
+        ("Sara Zinnecker Stand:\n05. Februar 2020", ("Sara Zinnecker",)),
+        ("Von Tomas Spahn Fr, 18. Oktober 2019", ("Tomas Spahn",)),
+        ("Redacci&oacute;n Diario Pagina Siete", ("Redacción Diario Pagina Siete",)),
+        ("Artikel von: hausinfo", ("hausinfo",)),
+        ("Zeige alle Beiträge von mywakenews →", ("mywakenews",)),
+        ("View all posts by Jane Doe", ("Jane Doe",)),
+        ("Alles von Martin Junker", ("Martin Junker",)),
+        ("Post author By Helge Fahrnberger", ("Helge Fahrnberger",)),
+        ("Grant Tinsley, PhD", ("Grant Tinsley",)),
+        ("vom Support Team", ("Support Team",)),
+        ("Von", ()),
+        ("By", ()),
+        ("Kontakt", ()),
+        ("Mario Di Maio", ("Mario Di Maio",)),
+        ("Dr. Max Kolter", ("Dr. Max Kolter",)),
+    ],
+)
+def test_byline_cleaning(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors([raw]) == expected
+
+
+def test_lone_first_name_completed_from_a_later_source() -> None:
+    ld = '{"@type": "BlogPosting", "author": {"@type": "Person", "name": "Nils"}}'
+    html = (
+        f'<head><script type="application/ld+json">{ld}</script></head><body>'
+        "<h1>Die Meldung</h1><p>Ein Absatz mit genug Text, um ein Artikel zu sein.</p>"
+        '<div class="byline">Nils Pickert</div></body>'
+    )
+    assert _authors(html) == ("Nils Pickert",)
+
+
+def test_user_name_completed_from_a_later_source() -> None:
+    html = (
+        '<head><meta name="author" content="robert.stitz"></head><body>'
+        "<h1>Die Meldung</h1><p>Ein Absatz mit genug Text, um ein Artikel zu sein.</p>"
+        '<span class="author-name">Robert Stitz</span></body>'
+    )
+    assert _authors(html) == ("Robert Stitz",)
+
+
+def test_person_author_named_like_the_site_is_kept() -> None:
+    ld = (
+        '{"@graph": [{"@type": "BlogPosting", "author": {"@id": "#me"}},'
+        ' {"@type": ["Person", "Organization"], "@id": "#me", "name": "Christoph Hein"}]}'
+    )
+    html = (
+        f'<head><script type="application/ld+json">{ld}</script></head><body>'
+        "<h1>Die Meldung</h1><p>Ein Absatz mit genug Text, um ein Artikel zu sein.</p></body>"
+    )
+    assert _authors(html) == ("Christoph Hein",)
