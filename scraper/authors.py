@@ -264,7 +264,8 @@ _LINE_LABELS = (
     r"escrito\s+por|publicado\s+por|écrit\s+par|publié\s+par|scritto\s+da|geschreven\s+door"
 )
 _LABELLED_LINE = re.compile(
-    rf"^(?i:{_LINE_LABELS})\b(?P<colon>[ \t]*:)?[ \t]*(?:\n[ \t]*)?(?P<names>[^\n:]{{2,80}})$",
+    rf"^[-\u2013\u2014|\u2022\u00b7 \t\u00a0]*(?P<label>(?i:{_LINE_LABELS}))\b"
+    r"(?P<colon>[ \t]*:)?[ \t]*(?:\n[ \t]*)?(?P<names>[^\n:]{2,80})$",
     re.MULTILINE,
 )
 _CJK_LABELLED = re.compile(
@@ -272,6 +273,13 @@ _CJK_LABELLED = re.compile(
     r"(?P<names>[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,6}"
     r"(?:[、,\uff0c\u3000 ]+[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,6}){0,4})"
 )
+# "25.10.2022 - Jane Doe", "04.02.2022 | 13:10 Uhr | Jane Doe": a date, then the names.
+_DATED_LINE = re.compile(
+    r"^\d{1,2}\.\d{1,2}\.\d{2,4}(?:[ \t]*\|?[ \t]*\d{1,2}:\d{2}(?:[ \t]*Uhr)?)?"
+    r"[ \t]*[-|\u2013\u2014\u00b7\u2022][ \t]*(?P<names>[^\n:|]{2,80})$",
+    re.MULTILINE,
+)
+_PARENTHESES = re.compile(r"\([^()\n]*\)")
 _BLANK_LINES = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*")
 _TRAILING_ON = re.compile(r"\s+(?:am|on|le|el|il|um|at|op|den)$")
 _LIST_COMMA = re.compile(r"\n[ \t]*([,&/]|und|and|et|y)[ \t]*\n", re.IGNORECASE)
@@ -289,14 +297,26 @@ _MAX_LINE_NAMES = 8
 def labelled_names(text: str) -> list[str]:
     """The names of the first byline set on its own line of `text` (lines between text
     nodes), raw (clean_authors cleans); empty when there is none."""
-    cjk = _CJK_LABELLED.search(text)
     lines = _LIST_COMMA.sub(r" \1 ", _BLANK_LINES.sub("\n", text))
     for match in _LABELLED_LINE.finditer(lines):
-        label = match[0][: match.start("names") - match.start()]
-        names = _line_names(match["names"], strong=bool(match["colon"]) or len(label.split()) > 1)
-        if names:
+        label = match[0][
+            match.start("label") - match.start() : match.start("names") - match.start()
+        ]
+        # a strong label: a colon, two words ("Posted by"), or a lower-case one ending its
+        # line ("von\nMarianne1"; a menu's "Autoren\nNewsletter" is capitalised)
+        strong = (
+            bool(match["colon"])
+            or len(label.split()) > 1
+            or ("\n" in label and label.strip().islower())
+        )
+        names = _line_names(match["names"], strong=strong)
+        if names and split_names(names):
             return [names]
-    return [cjk["names"]] if cjk else []
+    cjk = _CJK_LABELLED.search(text)
+    if cjk:
+        return [cjk["names"]]
+    dated = (_line_names(match["names"], strong=False) for match in _DATED_LINE.finditer(lines))
+    return next(([names] for names in dated if names), [])
 
 
 def _line_names(line: str, *, strong: bool) -> str | None:
@@ -326,7 +346,8 @@ def is_full_name(name: str) -> bool:
 
 
 def _date_free(line: str) -> str:
-    """The line without a trailing date, time or "am/on <date>" part."""
+    """The line without a trailing date, time or "am/on <date>" part, or parentheses."""
+    line = _PARENTHESES.sub(" ", line)
     for pattern in _NOISE[3:6]:
         line = pattern.sub(" ", line)
     line = _DATE_WORDS.sub(" ", line).strip(" \t,|·•-\u2013\u2014")

@@ -29,6 +29,11 @@ from scraper.model import Document
         ("Von: det/dpa\nMikaela Shiffrin", ("det/dpa",)),
         ("Von R. R. am\n07.08.2013", ("R. R.",)),
         ("par\nDidier Roy\n, 21 juin 2018", ("Didier Roy",)),
+        ("Essay\n25.10.2022 - Reiner Nagel\n", ("Reiner Nagel",)),
+        ("Zucht\n04.02.2022 | 13:10 Uhr | Uta Helkenberg\n", ("Uta Helkenberg",)),
+        ("Rezept\nvon\nMarianne1\nam 20.09.2020", ("Marianne1",)),
+        ("05.02.2020\n- Redaktion: Eberhard Fuhr (Pressesprecher des EJW)\n", ("Eberhard Fuhr",)),
+        ("Menü\nBy\nClicking\nSubmit", ()),
         (
             "(\u8d23\u7f16\uff1a\u725b\u955b\u3001\u5cb3\u5f18\u5f6c)",
             ("\u725b\u955b", "\u5cb3\u5f18\u5f6c"),
@@ -46,6 +51,8 @@ def test_labelled_line_bylines(text: str, expected: tuple[str, ...]) -> None:
         "Von\nBerlin\n",  # a lone word without a colon: not a byline
         "by\nClicking here you agree to the terms\n",
         "PARIS LIBBY\nAVB Stromtarife\n",  # a label word inside another word
+        "Archiv\nAutoren\nNewsletter\nAbout\n",  # a menu: a capitalised label alone
+        "ORDER\nBY\nperiod\nDESC\n",  # code
         "Sortieren nach\nVon Wiener Walzer bis zur Oper hat Wien viel zu bieten.\n",
     ],
 )
