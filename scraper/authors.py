@@ -258,7 +258,8 @@ def _key(name: str) -> str:
 # languages; the names must fill the rest of the line (or the next line): running text
 # never counts.
 _LINE_LABELS = (
-    r"von|by|par|por|door|af|av|przez|text(?:\s+von)?|texte|autor(?:in|en|innen)?|authors?|"
+    r"von|by|par|por|door|af|av|przez|text(?:\s+von)?|texte|autor(?:in)?(?:\s*/\s*autor(?:in)?)?|"
+    r"autoren|autorinnen|authors?|"
     r"auteurs?|autore|autori|autores|redaktion|verfasst\s+von|geschrieben\s+von|"
     r"gespeichert\s+von|erstellt\s+von|eingestellt\s+von|written\s+by|posted\s+by|"
     r"escrito\s+por|publicado\s+por|écrit\s+par|publié\s+par|scritto\s+da|geschreven\s+door"

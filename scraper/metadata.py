@@ -620,7 +620,7 @@ def _declared_authors(page: _Page) -> list[str]:
 
 def _author_sources(page: _Page) -> Iterable[list[str]]:
     yield _ld_people(page.ld_value("author"), page) + _ld_people(page.ld_value("creator"), page)
-    yield [v for v in page.meta_values(_AUTHOR_KEYS) if not _is_url(v)]
+    yield [v for v in page.meta_values(_AUTHOR_KEYS) if not _is_url(v) and not _names_host(v, page)]
     yield _texts(_microdata_names(page.scan.itemprops.get("author", ())))
     yield from _bylines(page.tree)
     window = _near_heading(page, with_heading=False)
@@ -637,6 +637,13 @@ def _page_byline(page: _Page) -> list[str]:
     heading = _h1_node(page.scan)
     start = max(text.find(_lines(heading)), 0) if heading is not None else 0
     return labelled_names(text[start:]) or labelled_names(text[:start])
+
+
+def _names_host(value: str, page: _Page) -> bool:
+    """An author value that spells out the page's own host ("Deutsche Welle (www.dw.com)")
+    names the site: the declared newsroom, tried after every person."""
+    host = page.host.removeprefix("www.")
+    return bool(host) and host in value.casefold()
 
 
 def _microdata_names(nodes: Sequence[LexborNode]) -> list[LexborNode]:

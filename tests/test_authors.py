@@ -138,3 +138,22 @@ def test_person_author_named_like_the_site_is_kept() -> None:
         "<h1>Die Meldung</h1><p>Ein Absatz mit genug Text, um ein Artikel zu sein.</p></body>"
     )
     assert _authors(html) == ("Christoph Hein",)
+
+
+def test_meta_author_naming_the_host_yields_to_a_person() -> None:
+    html = (
+        '<head><meta name="author" content="Deutsche Welle (www.dw.com)"></head><body>'
+        "<h1>Die Meldung</h1><p>Ein Absatz mit genug Text, um ein Artikel zu sein.</p>"
+        "<ul><li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul></body>"
+    )
+    doc = Document(tree=LexborHTMLParser(html), html=html, url="https://www.dw.com/de/a-1")
+    assert extract_metadata(doc).authors == ("Roman Goncharenko",)
+
+
+def test_meta_author_naming_the_host_is_the_fallback() -> None:
+    html = (
+        '<head><meta name="author" content="Deutsche Welle (www.dw.com)"></head><body>'
+        "<h1>Die Meldung</h1><p>Ein Absatz mit genug Text, um ein Artikel zu sein.</p></body>"
+    )
+    doc = Document(tree=LexborHTMLParser(html), html=html, url="https://www.dw.com/de/a-1")
+    assert extract_metadata(doc).authors == ("Deutsche Welle",)
