@@ -182,6 +182,7 @@ _NEAR_HEADING_AFTER = 600
 # Visible bylines: one pass, then ranked by how surely the markup names an author.
 _BYLINE_CSS = "[rel=author], [class*=byline i], [class*=author i], [class*=autor i]"
 _MAX_BYLINE_NODES = 40
+_BYLINE_ANCESTORS = 3  # levels up two byline nodes may meet and still be one byline
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
@@ -660,10 +661,28 @@ def _bylines(tree: LexborHTMLParser) -> Iterable[list[str]]:
         if len(ranked.get(rank, ())) < 4 and not in_comments(node):
             ranked.setdefault(rank, []).append(node)
     for rank in sorted(ranked):
-        nodes = [_vcard_name(node) for node in ranked[rank]]
+        nodes = [_vcard_name(node) for node in _one_byline(ranked[rank])]
         if rank >= 5:
             yield _texts([link for node in nodes for link in node.css("a")[:2]])
         yield _texts(nodes)
+
+
+def _one_byline(nodes: list[LexborNode]) -> list[LexborNode]:
+    """The first byline node and those beside it (a shared ancestor a few levels up): a
+    byline further away belongs to a teaser or a related article."""
+    near = {id_ for id_ in _ancestor_ids(nodes[0])}
+    return [nodes[0], *(node for node in nodes[1:] if near & _ancestor_ids(node))]
+
+
+def _ancestor_ids(node: LexborNode) -> set[int]:
+    ids: set[int] = set()
+    parent = node.parent
+    for _ in range(_BYLINE_ANCESTORS):
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        ids.add(parent.mem_id)
+        parent = parent.parent
+    return ids
 
 
 def _vcard_name(node: LexborNode) -> LexborNode:

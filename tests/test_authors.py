@@ -157,3 +157,15 @@ def test_meta_author_naming_the_host_is_the_fallback() -> None:
     )
     doc = Document(tree=LexborHTMLParser(html), html=html, url="https://www.dw.com/de/a-1")
     assert extract_metadata(doc).authors == ("Deutsche Welle",)
+
+
+def test_bylines_of_related_articles_are_left_out() -> None:
+    html = (
+        "<body><article><h1>Die Meldung</h1>"
+        '<div class="meta"><span class="author">Jane Doe</span>'
+        '<span class="author">John Roe</span></div>'
+        "<p>Ein Absatz mit genug Text, um ein Artikel zu sein.</p></article>"
+        '<section><div><ul><li><div><a>Andere Meldung</a><span class="author">Eva Teaser</span>'
+        "</div></li></ul></div></section></body>"
+    )
+    assert _authors(html) == ("Jane Doe", "John Roe")
