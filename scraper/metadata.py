@@ -182,6 +182,10 @@ _NEAR_HEADING_AFTER = 600
 # Visible bylines: one pass, then ranked by how surely the markup names an author.
 _BYLINE_CSS = "[rel=author], [class*=byline i], [class*=author i], [class*=autor i]"
 _MAX_BYLINE_NODES = 40
+_LEGAL_FORM = re.compile(
+    r"\b(?:e\.\s?V|GmbH|AG|SE|Inc|Ltd|LLC|S\.A|S\.L|S\.p\.A|B\.V|N\.V|Corp|KG|AB|ASA|Oy)\b\.?"
+)
+_GENERIC_SECOND_LEVEL = frozenset(("com", "co", "org", "net", "gov", "ac", "or", "ne", "gv"))
 _BYLINE_ANCESTORS = 3  # levels up two byline nodes may meet and still be one byline
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
@@ -567,11 +571,47 @@ def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) ->
         if names:
             return names
     found = (clean_authors(values, site_names=unwanted) for values in _person_sources(page))
-    names = next((names for names in found if names), ())
+    names = _first_person(found, _host_label(page.host))
     if names and not any(" " in name for name in names):
         names = _fuller(names, found)
     # No person named anywhere: the newsroom the page itself declares as the author.
     return names or clean_authors(_declared_authors(page))
+
+
+def _first_person(found: Iterator[tuple[str, ...]], host_label: str) -> tuple[str, ...]:
+    """The first names found that are not all the newsroom's (its name, its company);
+    those when no person follows. After the newsroom, only names written as full names
+    count (weaker sources hold menus and labels too)."""
+    newsroom: tuple[str, ...] = ()
+    for names in found:
+        if not names:
+            continue
+        if all(_is_newsroom(name, host_label) for name in names):
+            newsroom = newsroom or names
+        elif not newsroom or all(is_full_name(name) for name in names):
+            return names
+    return newsroom
+
+
+def _is_newsroom(name: str, host_label: str) -> bool:
+    """A company ("Web Commerce GmbH") or the site under its own name ("Die FURCHE" on
+    furche.at, "NTV" on ntv.com.tr)."""
+    if _LEGAL_FORM.search(name):
+        return True
+    squashed = _squashed(name)
+    return (
+        len(host_label) >= 3
+        and len(squashed) >= 3
+        and (host_label in squashed or squashed in host_label)
+    )
+
+
+def _host_label(host: str) -> str:
+    """The name part of a host: "furche" of www.furche.at, "ntv" of www.ntv.com.tr."""
+    labels = [label for label in host.casefold().split(".") if label != "www"][:-1]
+    while len(labels) > 1 and labels[-1] in _GENERIC_SECOND_LEVEL:
+        labels.pop()
+    return _squashed(labels[-1]) if labels else ""
 
 
 def _person_sources(page: _Page) -> Iterator[list[str]]:

@@ -169,3 +169,40 @@ def test_bylines_of_related_articles_are_left_out() -> None:
         "</div></li></ul></div></section></body>"
     )
     assert _authors(html) == ("Jane Doe", "John Roe")
+
+
+def _authors_at(html: str, url: str) -> tuple[str, ...]:
+    doc = Document(tree=LexborHTMLParser(html), html=html, url=url)
+    return extract_metadata(doc).authors
+
+
+_ARTICLE = "<h1>Die Meldung</h1><p>Ein Absatz mit genug Text, um ein Artikel zu sein.</p>"
+
+
+def test_site_under_its_own_name_yields_to_a_person() -> None:
+    html = (
+        f'<head><meta name="author" content="Die FURCHE"></head><body>{_ARTICLE}'
+        '<div class="byline">Ursula Baatz</div></body>'
+    )
+    assert _authors_at(html, "https://www.furche.at/a/1") == ("Ursula Baatz",)
+
+
+def test_company_author_yields_to_a_person() -> None:
+    html = (
+        f'<head><meta name="author" content="Bund der Verbraucher e.V."></head><body>{_ARTICLE}'
+        '<div class="byline">Leonora Holling</div></body>'
+    )
+    assert _authors_at(html, "https://example.org/a/1") == ("Leonora Holling",)
+
+
+def test_newsroom_kept_without_a_full_person_name() -> None:
+    html = (
+        f'<head><meta name="author" content="NTV"></head><body>{_ARTICLE}'
+        '<div class="byline">Donnerstag</div></body>'
+    )
+    assert _authors_at(html, "https://www.ntv.com.tr/a/1") == ("NTV",)
+
+
+def test_personal_blog_owner_named_like_the_host() -> None:
+    html = f'<head><meta name="author" content="Alexander Klier"></head><body>{_ARTICLE}</body>'
+    assert _authors_at(html, "https://www.alexander-klier.net/a") == ("Alexander Klier",)
