@@ -51,6 +51,8 @@ _TITLE_KEYS = (
     "headline",
 )
 _AUTHOR_KEYS = (
+    "dc:creator",
+    "dcterms:creator",
     "author",
     "article:author",
     "parsely-author",
@@ -656,12 +658,12 @@ def _ld_organization(page: _Page) -> bool:
 
 def _declared_authors(page: _Page) -> list[str]:
     people = _ld_people(page.ld_value("author"), page)
-    return people or [v for v in page.meta_values(_AUTHOR_KEYS[:1]) if not _is_url(v)]
+    return people or [v for v in page.meta_values(("author",)) if not _is_url(v)]
 
 
 def _author_sources(page: _Page) -> Iterable[list[str]]:
     yield _ld_people(page.ld_value("author"), page) + _ld_people(page.ld_value("creator"), page)
-    yield [v for v in page.meta_values(_AUTHOR_KEYS) if not _is_url(v) and not _names_host(v, page)]
+    yield _first_meta_authors(page)
     yield _texts(_microdata_names(page.scan.itemprops.get("author", ())))
     yield from _bylines(page.tree)
     window = _near_heading(page, with_heading=False)
@@ -678,6 +680,16 @@ def _page_byline(page: _Page) -> list[str]:
     heading = _h1_node(page.scan)
     start = max(text.find(_lines(heading)), 0) if heading is not None else 0
     return labelled_names(text[start:]) or labelled_names(text[:start])
+
+
+def _first_meta_authors(page: _Page) -> list[str]:
+    """The author values of the most trusted meta key that has some: keys repeat one
+    another ("author" and "dc.creator" the same name, spelled two ways)."""
+    for key in _AUTHOR_KEYS:
+        values = [v for v in page.meta.get(key, ()) if not _is_url(v) and not _names_host(v, page)]
+        if values:
+            return values
+    return []
 
 
 def _names_host(value: str, page: _Page) -> bool:

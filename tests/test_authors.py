@@ -206,3 +206,22 @@ def test_newsroom_kept_without_a_full_person_name() -> None:
 def test_personal_blog_owner_named_like_the_host() -> None:
     html = f'<head><meta name="author" content="Alexander Klier"></head><body>{_ARTICLE}</body>'
     assert _authors_at(html, "https://www.alexander-klier.net/a") == ("Alexander Klier",)
+
+
+def test_meta_author_from_the_most_trusted_key_only() -> None:
+    html = (
+        '<head><meta name="author" content="Meta name author">'
+        '<meta name="DC.creator" content="Dublin Core name author">'
+        '<meta property="dc:creator" content="Dublin Core property author"></head>'
+        f"<body>{_ARTICLE}</body>"
+    )
+    assert _authors(html) == ("Dublin Core property author",)
+
+
+def test_meta_author_keys_in_one_attribute() -> None:
+    html = (
+        '<head><meta property="dc:creator twitter:site_name" content="Creator Name">'
+        '<meta name="author" content="FAIL"></head>'
+        f"<body>{_ARTICLE}</body>"
+    )
+    assert _authors(html) == ("Creator Name",)
