@@ -66,7 +66,9 @@ _ROLE_TEXT = (
     "fotograf fotografin updated aktualisiert mis à jour actualizado published veröffentlicht "
     "publié publicado posted comments comment share follow twitter facebook email e-mail "
     "admin administrator anonymous unknown none null guest the folgen show kontakt contact more "
-    "mehr view"
+    "mehr view no author seguir suivre segui volgen rss mail kommentare kommentar commentaires "
+    "comentarios profil profile zu allen artikeln alle autoren über den autorenseite von about "
+    "autor author"
 )
 _ROLE_WORDS = frozenset(_ROLE_TEXT.split())
 # A newsroom signing as a whole ("Redaktion" alone in the author slot) is the byline given.
@@ -87,6 +89,7 @@ _NOISE = (
         re.IGNORECASE,
     ),
     re.compile(r"\b\d{1,2}:\d{2}\b.*$"),  # times and whatever follows
+    re.compile(r"\b\d+\s*min\.?\s*(?:read|lesezeit|lectura|de lecture)\b.*$", re.IGNORECASE),
     re.compile(r"\(\s*\)|\[\s*\]"),
     re.compile(r"\([^()]{1,12}\)"),  # short handles after names: "Elena Muster (emu)"
 )
@@ -237,7 +240,7 @@ def clean_name(part: str) -> str | None:
         return None
     if all(word.casefold().strip(".") in _ROLE_WORDS - _DESKS for word in words):
         return None
-    return name
+    return " ".join(words)
 
 
 def _strip_prefix(text: str) -> str:

@@ -225,3 +225,18 @@ def test_meta_author_keys_in_one_attribute() -> None:
         f"<body>{_ARTICLE}</body>"
     )
     assert _authors(html) == ("Creator Name",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Richard   Eskow", ("Richard Eskow",)),
+        ("No Author", ()),
+        ("Über den Autor", ()),
+        ("Zu allen Artikeln", ()),
+        ("Jill Serjeant 4 Min Read", ("Jill Serjeant",)),
+        ("Luis Ávila, Seguir", ("Luis Ávila",)),
+    ],
+)
+def test_author_box_words_are_not_names(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors([raw]) == expected
