@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.authors import byline_names, clean_authors
-from scraper.dates import earliest_date, parse_date
+from scraper.dates import earliest_date, parse_date, written_days
 from scraper.jsonld import LinkedData, linked_data, resolve, strings
 from scraper.metascan import Scan, ancestor_tags, in_comments, scan
 from scraper.model import Body, Document, Metadata
@@ -170,6 +170,7 @@ _SAME_MOMENT = timedelta(minutes=5)
 _ONE_DAY = timedelta(days=1)
 _MAX_ZONE = timedelta(hours=14)
 _QUARTER_HOUR = timedelta(minutes=15)
+_EVENING_HOUR = 18  # a timestamp from which the next day's edition is printed
 _EAST_HOUR, _WEST_HOUR = 14, 10  # UTC hours from which local midnight can have passed
 _MIN_DATE_LINE = 6
 _NOT_TEXT = "script, style, noscript, template, textarea, select, footer"
@@ -185,6 +186,8 @@ _MAX_BYLINE_NODES = 40
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
+_FEW_SHARED = 3  # titles sharing under a third of their words are not one wording
+_MIN_AGREEING_WORDS = 2  # a one-word heading ("News") is too often a section's name
 _MAX_H2 = 8  # <h2>s looked at for the part of the title that names the post
 # Title parts that name a section of any site: cut like the site's name.
 _GENERIC_PARTS = frozenset(
@@ -393,11 +396,25 @@ def _title(page: _Page, site_name: str | None) -> str | None:
     h1 = next((text for text in headings if text not in logos), None)
     if not folded:
         return h1
-    if h1 is None or _key(h1) not in _key(folded[0]):
+    chosen = _agreeing(folded, h1)
+    if h1 is None or _key(h1) not in _key(chosen):
         others = [*headings, *_h2_texts(page.tree)]
         posts = [text for text in others if not _is_logo(text, doc_title, names)]
-        h1 = _heading_in_title(folded[0], posts) or h1
-    return choose_title(clean_title(folded[0], site_names=names, h1=h1), h1, names)
+        h1 = _heading_in_title(chosen, posts) or h1
+    return choose_title(clean_title(chosen, site_names=names, h1=h1), h1, names)
+
+
+def _agreeing(titles: Sequence[str], h1: str | None) -> str:
+    """The most trusted declared title, unless it shares few words with the page heading and
+    another declared title is that heading (alone or with the site's name): a JSON-LD
+    headline can be a summary ("constitutional monarchy in Oceania") where the OpenGraph
+    title and <title> name the page as its heading does ("New Zealand")."""
+    if h1 is None or len(_key(h1).split()) < _MIN_AGREEING_WORDS:
+        return titles[0]
+    head, first = set(_key(h1).split()), set(_key(titles[0]).split())
+    if len(head & first) * _FEW_SHARED >= max(len(head), len(first)):
+        return titles[0]
+    return next((title for title in titles if _is_title_part(h1, title)), titles[0])
 
 
 def _is_title_part(heading: str | None, title: str) -> bool:
@@ -657,7 +674,8 @@ def _date(page: _Page) -> str | None:
     ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
     declared = _first_date(chain(strings(ld), page.meta_values(_DATE_KEYS), _other_date_meta(page)))
     if declared:
-        return _utc_day(declared, page) if declared.endswith(_UTC) else declared
+        day = _utc_day(declared, page) if declared.endswith(_UTC) else declared
+        return _printed_date(page, declared=day) or day
     return (
         _first_date(_time_values(page.scan))
         or _url_date(page.url)
@@ -668,6 +686,35 @@ def _date(page: _Page) -> str | None:
         )
         or _first_written_date(page.tree)
     )
+
+
+def _printed_date(page: _Page, *, declared: str) -> str | None:
+    """The date the page prints by its heading, when an element named after dates prints
+    the same day and the declared date is another one: the page shows its readers the day
+    it went out again (updated, moved from an archive), and that is the date it gives.
+    Not when the printed day is the declared one read month first (03/11 for 11/03)."""
+    window, shown = next(_dated_windows(page), ("", None))
+    if not shown or _swapped(shown, declared) or declared[:10] in written_days(window):
+        return None
+    if _next_morning(shown, declared):
+        return None
+    visible = _first_date(_visible_dates(page.tree))
+    return shown if visible and visible[:10] == shown[:10] else None
+
+
+def _next_morning(shown: str, declared: str) -> bool:
+    """Whether `shown` is the day after an evening timestamp: the next morning's print
+    edition, or the same moment in a time zone further east, not another date."""
+    if "T" not in declared:
+        return False
+    evening = datetime.fromisoformat(declared)
+    next_day = date.fromisoformat(shown[:10]) - evening.date() == _ONE_DAY
+    return next_day and evening.hour >= _EVENING_HOUR
+
+
+def _swapped(one: str, other: str) -> bool:
+    """Whether two ISO days are the same year with day and month exchanged."""
+    return one[:4] == other[:4] and one[5:7] == other[8:10] and one[8:10] == other[5:7]
 
 
 def _utc_day(utc: str, page: _Page) -> str:
@@ -751,8 +798,15 @@ def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
 def _date_near_heading(page: _Page) -> str | None:
     """A date written in the text around the page heading ("Pressemitteilung vom 25. Januar
     2022", "1. Februar 2022, Jane Doe"): the nearest block around it that holds one."""
-    dates = (earliest_date(window) for window in _around_heading(page))
-    return next((day for day in dates if day), None)
+    return next((day for _, day in _dated_windows(page)), None)
+
+
+def _dated_windows(page: _Page) -> Iterator[tuple[str, str]]:
+    """The blocks around the page heading that hold a date, with their first date."""
+    for window in _around_heading(page):
+        day = earliest_date(window)
+        if day:
+            yield window, day
 
 
 def _near_heading(page: _Page, *, with_heading: bool = True) -> str | None:

@@ -1,0 +1,96 @@
+"""Title and date choices of the metadata stage: which of the page's declared and printed
+values is the article's, on small hand-written pages."""
+
+from __future__ import annotations
+
+import json
+
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.dates import written_days
+from scraper.metadata import extract_metadata
+from scraper.model import Document, Metadata
+
+
+def meta_of(html: str, url: str | None = "https://news.example.com/a/story") -> Metadata:
+    return extract_metadata(Document(tree=LexborHTMLParser(html), html=html, url=url))
+
+
+def page(head: str = "", body: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+STORY = "<p>" + "The council met on the matter for the whole evening. " * 4 + "</p>"
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def test_written_days_finds_every_format() -> None:
+    text = "Published 29. Dezember 2022 | updated 2022-12-30, first 03/01/2021"
+    assert written_days(text) == frozenset({"2022-12-29", "2022-12-30", "2021-01-03"})
+
+
+def dated_page(*, declared: str, printed: str, classed: bool = True) -> str:
+    head = f'<meta property="article:published_time" content="{declared}">'
+    date_class = ' class="post-date"' if classed else ""
+    body = f"<article><h1>Council votes on the budget</h1><p{date_class}>{printed}</p>{STORY}"
+    return page(head, body + "</article>")
+
+
+def test_printed_date_wins_when_two_visible_places_agree() -> None:
+    # The page shows its readers another day than its metadata declares (the CMS kept the
+    # first draft's date): the printed day, by the heading and in a date element, wins.
+    html = dated_page(declared="2021-11-22T18:42:22+01:00", printed="1. Januar 2023")
+    assert (meta_of(html).date or "")[:10] == "2023-01-01"
+
+
+def test_declared_date_stays_when_printed_only_once() -> None:
+    html = dated_page(declared="2021-11-22T18:42:22+01:00", printed="1. Januar 2023", classed=False)
+    assert (meta_of(html).date or "")[:10] == "2021-11-22"
+
+
+def test_declared_date_stays_when_the_page_prints_it_too() -> None:
+    # "Published 29 December, updated 30 December" with the 30th declared: both printed.
+    html = dated_page(
+        declared="2022-12-30T07:00:40+01:00", printed="29. Dezember 2022 | 30. Dezember 2022"
+    )
+    assert (meta_of(html).date or "")[:10] == "2022-12-30"
+
+
+def test_declared_date_stays_against_its_month_first_reading() -> None:
+    # 11/03/2017 printed month first is the declared 3 November, not 11 March.
+    html = dated_page(declared="2017-11-03T10:00:00+00:00", printed="11/03/2017")
+    assert (meta_of(html).date or "")[:10] == "2017-11-03"
+
+
+def test_next_morning_edition_date_leaves_the_evening_timestamp() -> None:
+    # Posted at 19:30, printed in the next morning's edition: the declared day stands.
+    html = dated_page(declared="2024-04-25T19:30:04+02:00", printed="Ausgabe vom 26.04.2024")
+    assert (meta_of(html).date or "")[:10] == "2024-04-25"
+
+
+# --- titles --------------------------------------------------------------------------------
+
+
+def test_summary_headline_gives_way_to_the_title_the_heading_repeats() -> None:
+    # JSON-LD's headline is a one-line description; OpenGraph, <title> and <h1> agree.
+    head = (
+        ld({"@type": "Article", "headline": "constitutional monarchy in Oceania"})
+        + '<meta property="og:title" content="New Zealand - Wikipedia">'
+        + "<title>New Zealand - Wikipedia</title>"
+    )
+    html = page(head, f"<main><h1>New Zealand</h1>{STORY}</main>")
+    assert meta_of(html, url="https://en.wikipedia.org/wiki/New_Zealand").title == "New Zealand"
+
+
+def test_reworded_headline_stays_when_it_shares_the_heading_words() -> None:
+    # Two wordings of one headline: the declared one is kept (sources disagree on which).
+    head = ld({"@type": "NewsArticle", "headline": "Pendler sparen 60 Prozent bei Bus und Bahn"})
+    head += '<meta property="og:title" content="Pendler zahlen 60 Prozent weniger">'
+    html = page(head, f"<article><h1>Pendler zahlen 60 Prozent weniger</h1>{STORY}</article>")
+    assert meta_of(html).title == "Pendler sparen 60 Prozent bei Bus und Bahn"
