@@ -186,6 +186,8 @@ _MAX_BYLINE_NODES = 40
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
+_CODE = frozenset(("style", "script"))
+_SENTENCE_HEADING_WORDS = 3  # an <h1> of this many words names an article, not a section
 _FEW_SHARED = 3  # titles sharing under a third of their words are not one wording
 _MIN_AGREEING_WORDS = 2  # a one-word heading ("News") is too often a section's name
 _MAX_H2 = 8  # <h2>s looked at for the part of the title that names the post
@@ -388,12 +390,12 @@ def _title(page: _Page, site_name: str | None) -> str | None:
     ]
     folded = [title for title in map(_fold, candidates) if title]
     declared = {_key(title) for title in folded}
-    headings = [text for text in map(_fold, map(_text, _h1_nodes(page.scan))) if text]
+    headings = [text for text in map(_fold, map(_heading_text, _h1_nodes(page.scan))) if text]
     logos = [
         text for text in headings if _key(text) not in declared and _is_logo(text, doc_title, names)
     ]
     names += [_compact(text) for text in logos]
-    h1 = next((text for text in headings if text not in logos), None)
+    h1 = _page_heading([text for text in headings if text not in logos], folded)
     if not folded:
         return h1
     chosen = _agreeing(folded, h1)
@@ -402,6 +404,20 @@ def _title(page: _Page, site_name: str | None) -> str | None:
         posts = [text for text in others if not _is_logo(text, doc_title, names)]
         h1 = _heading_in_title(chosen, posts) or h1
     return choose_title(clean_title(chosen, site_names=names, h1=h1), h1, names)
+
+
+def _page_heading(headings: Sequence[str], titles: Sequence[str]) -> str | None:
+    """The first <h1> that is not the site's, or a later one when the first is not part of
+    the declared title and that one is (a menu's or a video player's <h1> first)."""
+    first = next(iter(headings), None)
+    if first is None or not titles or _is_title_part(first, titles[0]):
+        return first
+    later = (
+        text
+        for text in headings[1:]
+        if len(_key(text).split()) >= _MIN_AGREEING_WORDS and _is_title_part(text, titles[0])
+    )
+    return next(later, first)
 
 
 def _agreeing(titles: Sequence[str], h1: str | None) -> str:
@@ -439,6 +455,18 @@ def _heading_in_title(title: str, headings: Sequence[str]) -> str | None:
     return max((text for text in parts if _is_title_part(text, title)), key=len, default=None)
 
 
+def _heading_text(node: LexborNode) -> str:
+    """A heading's text without the <style> or <script> a component framework put in it."""
+    if node.css_first("style, script") is None:
+        return _text(node)
+    texts = (
+        text.text_content or ""
+        for text in node.traverse(include_text=True)
+        if text.tag == "-text" and text.parent is not None and text.parent.tag not in _CODE
+    )
+    return " ".join(" ".join(texts).split())
+
+
 def _h2_texts(tree: LexborHTMLParser) -> list[str]:
     return [text for text in map(_fold, map(_text, tree.css("h2")[:_MAX_H2])) if text]
 
@@ -471,6 +499,8 @@ def choose_title(title: str, h1: str | None, site_names: Sequence[str]) -> str:
         return title if "".join(h1.split()) == "".join(title.split()) else h1
     if _is_site(title, site_names) or (len(head.split()) >= 2 and head in declared):
         return h1
+    if len(declared.split()) == 1 and len(head.split()) >= _SENTENCE_HEADING_WORDS:
+        return h1  # a section's name ("Pressemitteilungen") over the article's heading
     return title
 
 

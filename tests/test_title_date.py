@@ -94,3 +94,47 @@ def test_reworded_headline_stays_when_it_shares_the_heading_words() -> None:
     head += '<meta property="og:title" content="Pendler zahlen 60 Prozent weniger">'
     html = page(head, f"<article><h1>Pendler zahlen 60 Prozent weniger</h1>{STORY}</article>")
     assert meta_of(html).title == "Pendler sparen 60 Prozent bei Bus und Bahn"
+
+
+def test_title_pushed_into_the_body_by_junk_before_the_doctype() -> None:
+    # A PHP warning printed before <!DOCTYPE> makes the parser open <body> first: the
+    # <title> then sits directly in <body>, and is still the document's title.
+    html = (
+        "<b>Warning</b>: mysql_get_server_info(): Access denied<br>\n<!DOCTYPE html>"
+        "<html><head><title>Alles Neue macht der Mai | Bibliothek</title></head>"
+        f"<body><div class='post'>{STORY}</div></body></html>"
+    )
+    assert meta_of(html, url="https://bibliothek.example.de/2014/05/mai/").title == (
+        "Alles Neue macht der Mai"
+    )
+
+
+def test_svg_title_is_not_the_document_title() -> None:
+    html = page("", f"<svg><title>Search icon</title></svg><h1>Council votes</h1>{STORY}")
+    assert meta_of(html).title == "Council votes"
+
+
+def test_section_name_as_declared_title_gives_way_to_the_heading() -> None:
+    head = '<meta property="og:title" content="Pressemitteilungen">'
+    body = f"<article><h1>Eliasson gestaltet die Titelseite der Zeitungen</h1>{STORY}</article>"
+    assert meta_of(page(head, body)).title == "Eliasson gestaltet die Titelseite der Zeitungen"
+
+
+def test_style_inside_the_heading_is_not_its_text() -> None:
+    body = (
+        "<main><h1><style>.css-umyvef{font-size:16px}</style>Impfen ist noch möglich</h1>"
+        f"{STORY}</main>"
+    )
+    assert meta_of(page("", body)).title == "Impfen ist noch möglich"
+
+
+def test_later_heading_that_is_the_title_beats_a_menu_heading() -> None:
+    # The page names itself as an app (application-name = its title), so the title looks
+    # like the site's name and the heading is taken: the one that is the title.
+    title = "Nintendo's first iPhone game will launch in December"
+    head = f'<meta name="application-name" content="{title}"><title>{title}</title>'
+    body = (
+        "<header><h1>back to home news</h1></header>"
+        f"<div><h1>Nintendo's first iPhone game will launch in December</h1>{STORY}</div>"
+    )
+    assert meta_of(page(head, body)).title == "Nintendo's first iPhone game will launch in December"
