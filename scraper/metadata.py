@@ -187,6 +187,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
 _CODE = frozenset(("style", "script"))
+_SET_OFF = ("|", "\u2022", "\u00b7")  # marks setting a site's name or a date off a heading
 _SENTENCE_HEADING_WORDS = 3  # an <h1> of this many words names an article, not a section
 _FEW_SHARED = 3  # titles sharing under a third of their words are not one wording
 _MIN_AGREEING_WORDS = 2  # a one-word heading ("News") is too often a section's name
@@ -489,9 +490,10 @@ def _is_logo(heading: str, doc_title: str | None, site_names: Sequence[str]) -> 
 
 
 def choose_title(title: str, h1: str | None, site_names: Sequence[str]) -> str:
-    """The declared title, or the page heading when the declared title is the site's name,
-    the heading is the title without decoration, or the two differ only in punctuation
-    (the heading's text, joined from its inline parts, may differ in spacing only)."""
+    """The declared title, or the page heading when the declared title is the site's name
+    or a section's (one word), the heading is the title without decoration or the title
+    and more words, or the two differ only in punctuation (the heading's text, joined
+    from its inline parts, may differ in spacing only)."""
     if not h1 or _is_site(h1, site_names):
         return title
     head, declared = _key(h1), _key(title)
@@ -501,7 +503,19 @@ def choose_title(title: str, h1: str | None, site_names: Sequence[str]) -> str:
         return h1
     if len(declared.split()) == 1 and len(head.split()) >= _SENTENCE_HEADING_WORDS:
         return h1  # a section's name ("Pressemitteilungen") over the article's heading
+    if _continues(h1, title):
+        return h1  # the heading says more after the declared (shortened) title
     return title
+
+
+def _continues(heading: str, title: str) -> bool:
+    """Whether the heading is the declared title and more words after it ("Ultium Cells
+    raises capacity" / "... in Tennessee"), not a site's name or a date set off by a bar
+    or a bullet ("Post | Site", "Post 02.02.2022 •")."""
+    head, declared = _key(heading), _key(title)
+    if len(declared.split()) < _MIN_AGREEING_WORDS or not head.startswith(declared + " "):
+        return False
+    return not any(mark in heading and mark not in title for mark in _SET_OFF)
 
 
 def clean_title(title: str, *, site_names: Sequence[str], h1: str | None) -> str:

@@ -138,3 +138,17 @@ def test_later_heading_that_is_the_title_beats_a_menu_heading() -> None:
         f"<div><h1>Nintendo's first iPhone game will launch in December</h1>{STORY}</div>"
     )
     assert meta_of(page(head, body)).title == "Nintendo's first iPhone game will launch in December"
+
+
+def test_heading_that_goes_on_after_a_shortened_declared_title() -> None:
+    head = '<meta property="og:title" content="Ultium Cells erhöht Gigafactory-Kapazität">'
+    body = f"<article><h1>Ultium Cells erhöht Gigafactory-Kapazität in Tennessee</h1>{STORY}"
+    assert meta_of(page(head, body + "</article>")).title == (
+        "Ultium Cells erhöht Gigafactory-Kapazität in Tennessee"
+    )
+
+
+def test_heading_with_a_site_name_set_off_after_the_title_is_not_taken() -> None:
+    head = '<meta property="og:title" content="Was wir über uns nicht hören wollen">'
+    body = f"<article><h1>Was wir über uns nicht hören wollen | FASSETTE.NET</h1>{STORY}"
+    assert meta_of(page(head, body + "</article>")).title == "Was wir über uns nicht hören wollen"
