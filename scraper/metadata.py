@@ -766,7 +766,7 @@ def _utc_day(utc: str, page: _Page) -> str:
     the page's <time> element, else the day the page prints near its heading when that is
     the day before or after and a time zone can explain it (late-evening news in the
     Americas, midnight in Europe)."""
-    local = _in_local_time(utc, page.scan)
+    local = _in_local_time(utc, page)
     if local != utc:
         return local
     shown = _date_near_heading(page) or _first_date(_visible_dates(page.tree))
@@ -807,12 +807,14 @@ def _first_written_date(tree: LexborHTMLParser) -> str | None:
     return earliest_date("\n".join(lines))  # one pass of each pattern over the page
 
 
-def _in_local_time(utc: str, found: Scan) -> str:
-    """A UTC timestamp, or the same moment as the page's <time> element writes it in local
-    time (2022-05-04T03:37Z is 2022-05-03 23:37 -04:00: the site's day is the 3rd)."""
+def _in_local_time(utc: str, page: _Page) -> str:
+    """A UTC timestamp, or the same moment as the page's <time> element or a date meta tag
+    writes it in local time (2022-05-04T03:37Z is 2022-05-03 23:37 -04:00: the site's day
+    is the 3rd)."""
     moment = datetime.fromisoformat(utc)
-    for node in found.times[:10]:
-        local = parse_date(node.attributes.get("datetime") or "")
+    stamps = [node.attributes.get("datetime") or "" for node in page.scan.times[:10]]
+    for stamp in chain(stamps, page.meta_values(_DATE_KEYS)):
+        local = parse_date(stamp)
         if not local or "T" not in local or local.endswith(_UTC):
             continue
         when = datetime.fromisoformat(local)

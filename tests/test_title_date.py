@@ -74,6 +74,14 @@ def test_next_morning_edition_date_leaves_the_evening_timestamp() -> None:
     assert (meta_of(html).date or "")[:10] == "2024-04-25"
 
 
+def test_utc_headline_date_read_in_the_local_time_a_meta_tag_gives() -> None:
+    # JSON-LD in UTC (the 24th), the meta tag the same moment in Pacific time (the 23rd).
+    head = ld({"@type": "NewsArticle", "datePublished": "2017-02-24T01:18:13+00:00"})
+    head += '<meta property="article:published_time" content="2017-02-23T17:18:13-08:00">'
+    html = page(head, f"<article><h1>Original cuts might get released</h1>{STORY}</article>")
+    assert (meta_of(html).date or "")[:10] == "2017-02-23"
+
+
 # --- titles --------------------------------------------------------------------------------
 
 
