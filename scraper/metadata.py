@@ -183,10 +183,11 @@ _NEAR_HEADING_AFTER = 600
 # Visible bylines: one pass, then ranked by how surely the markup names an author.
 _BYLINE_CSS = "[rel=author], [class*=byline i], [class*=author i], [class*=autor i]"
 _MAX_BYLINE_NODES = 40
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s*\|\s*|\s+(?:-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
-_CODE = frozenset(("style", "script"))
+_NOT_HEADING = frozenset(("style", "script", "rt", "rp"))
+_NOT_HEADING_CSS = ", ".join(sorted(_NOT_HEADING))
 _SET_OFF = ("|", "\u2022", "\u00b7")  # marks setting a site's name or a date off a heading
 _SENTENCE_HEADING_WORDS = 3  # an <h1> of this many words names an article, not a section
 _FEW_SHARED = 3  # titles sharing under a third of their words are not one wording
@@ -457,15 +458,17 @@ def _heading_in_title(title: str, headings: Sequence[str]) -> str | None:
 
 
 def _heading_text(node: LexborNode) -> str:
-    """A heading's text without the <style> or <script> a component framework put in it."""
-    if node.css_first("style, script") is None:
+    """A heading's text without the <style> or <script> a component framework put in it,
+    or the readings of ruby annotations (<rt>, <rp>: 子<rt>こ</rt>ども is 子ども)."""
+    if node.css_first(_NOT_HEADING_CSS) is None:
         return _text(node)
     texts = (
         text.text_content or ""
         for text in node.traverse(include_text=True)
-        if text.tag == "-text" and text.parent is not None and text.parent.tag not in _CODE
+        if text.tag == "-text" and text.parent is not None and text.parent.tag not in _NOT_HEADING
     )
-    return " ".join(" ".join(texts).split())
+    joint = "" if node.css_first("rt") is not None else " "  # ruby: 子 + ども is 子ども
+    return " ".join(joint.join(texts).split())
 
 
 def _h2_texts(tree: LexborHTMLParser) -> list[str]:
@@ -482,11 +485,18 @@ def _is_logo(heading: str, doc_title: str | None, site_names: Sequence[str]) -> 
     if len(parts) < 2:
         return False
     key = _key(heading)
-    if key == _key(parts[-1]) and len(heading.split()) < max(len(p.split()) for p in parts):
+    if key == _key(parts[-1]) and _shorter_than_a_part(heading, parts):
         return True
     compact = _compact(heading)
     named = any(len(name) >= 5 and compact.startswith(name) for name in site_names)
     return named and key in (_key(parts[0]), _key(parts[-1]))
+
+
+def _shorter_than_a_part(heading: str, parts: Sequence[str]) -> bool:
+    """Whether the heading has fewer words and characters than the title's longest part
+    (characters too: Japanese or Chinese is written without spaces between words)."""
+    longest = max(parts, key=lambda part: len(part.split()))
+    return len(heading.split()) < len(longest.split()) and len(heading) < max(map(len, parts))
 
 
 def choose_title(title: str, h1: str | None, site_names: Sequence[str]) -> str:

@@ -160,3 +160,20 @@ def test_heading_with_a_site_name_set_off_after_the_title_is_not_taken() -> None
     head = '<meta property="og:title" content="Was wir über uns nicht hören wollen">'
     body = f"<article><h1>Was wir über uns nicht hören wollen | FASSETTE.NET</h1>{STORY}"
     assert meta_of(page(head, body + "</article>")).title == "Was wir über uns nicht hören wollen"
+
+
+def test_ruby_readings_are_not_part_of_the_heading() -> None:
+    # Furigana: 子<rt>こ</rt>ども reads 子ども; the title's site part is set off by a bare bar.
+    head = '<meta property="og:title" content="NEWS WEB EASY|子どもへの体罰を禁止する法律">'
+    body = (
+        "<article><h1>子<rp>(</rp><rt>こ</rt><rp>)</rp>どもへの体罰<rt>たいばつ</rt>を"
+        f"禁止<rt>きんし</rt>する法律</h1>{STORY}</article>"
+    )
+    assert meta_of(page(head, body)).title == "子どもへの体罰を禁止する法律"
+
+
+def test_bar_without_spaces_separates_title_parts() -> None:
+    head = '<meta property="og:site_name" content="Daily Example">'
+    head += "<title>Rivers rise after the storm|Daily Example</title>"
+    body = f"<article>{STORY}</article>"
+    assert meta_of(page(head, body)).title == "Rivers rise after the storm"
