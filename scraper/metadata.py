@@ -400,7 +400,7 @@ def _title(page: _Page, site_name: str | None) -> str | None:
     h1 = _page_heading([text for text in headings if text not in logos], folded)
     if not folded:
         return h1
-    chosen = _agreeing(folded, h1)
+    chosen = _completed(_agreeing(folded, h1), folded)
     if h1 is None or _key(h1) not in _key(chosen):
         others = [*headings, *_h2_texts(page.tree)]
         posts = [text for text in others if not _is_logo(text, doc_title, names)]
@@ -420,6 +420,17 @@ def _page_heading(headings: Sequence[str], titles: Sequence[str]) -> str | None:
         if len(_key(text).split()) >= _MIN_AGREEING_WORDS and _is_title_part(text, titles[0])
     )
     return next(later, first)
+
+
+def _completed(title: str, titles: Sequence[str]) -> str:
+    """The title, or another declared title that is it and more words, not set off by a
+    separator: an attribute cut at an unescaped quote (og:title 'Senator calls Biden' for
+    <title> 'Senator calls Biden "unfit"')."""
+    for other in titles:
+        rest = other[len(title) :] if other.startswith(title) else ""
+        if _WORD.search(rest) and rest[:1].isspace() and not _TITLE_SEPARATORS.match(rest):
+            return other
+    return title
 
 
 def _agreeing(titles: Sequence[str], h1: str | None) -> str:

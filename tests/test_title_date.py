@@ -177,3 +177,21 @@ def test_bar_without_spaces_separates_title_parts() -> None:
     head += "<title>Rivers rise after the storm|Daily Example</title>"
     body = f"<article>{STORY}</article>"
     assert meta_of(page(head, body)).title == "Rivers rise after the storm"
+
+
+def test_declared_title_cut_at_an_unescaped_quote_is_completed() -> None:
+    head = (
+        '<meta property="og:title" content="Senador califica a Biden de "incapacitado"">'
+        '<title>Senador califica a Biden de "incapacitado"</title>'
+    )
+    html = page(head, f"<article>{STORY}</article>")
+    assert meta_of(html).title == 'Senador califica a Biden de "incapacitado"'
+
+
+def test_site_suffix_does_not_complete_a_declared_title() -> None:
+    head = (
+        '<meta property="og:title" content="Rivers rise after the storm">'
+        "<title>Rivers rise after the storm - Daily Example</title>"
+    )
+    html = page(head, f"<article>{STORY}</article>")
+    assert meta_of(html).title == "Rivers rise after the storm"
