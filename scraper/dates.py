@@ -291,6 +291,17 @@ def earliest_date(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+def written_days(text: str) -> frozenset[str]:
+    """Every calendar day (YYYY-MM-DD) written in running text, whatever its format."""
+    days = (
+        built[:10]
+        for pattern in _PATTERNS
+        for match in pattern.finditer(text)
+        if (built := _build(match.groupdict()))
+    )
+    return frozenset(days)
+
+
 def _from_epoch(seconds: float) -> str | None:
     if seconds > 1e11:  # milliseconds
         seconds /= 1000

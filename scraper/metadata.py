@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.authors import byline_names, clean_authors, is_full_name, labelled_names
-from scraper.dates import earliest_date, parse_date
+from scraper.dates import earliest_date, parse_date, written_days
 from scraper.jsonld import LinkedData, linked_data, resolve, strings
 from scraper.metascan import Scan, ancestor_tags, in_comments, scan
 from scraper.model import Body, Document, Metadata
@@ -172,6 +172,7 @@ _SAME_MOMENT = timedelta(minutes=5)
 _ONE_DAY = timedelta(days=1)
 _MAX_ZONE = timedelta(hours=14)
 _QUARTER_HOUR = timedelta(minutes=15)
+_EVENING_HOUR = 18  # a timestamp from which the next day's edition is printed
 _EAST_HOUR, _WEST_HOUR = 14, 10  # UTC hours from which local midnight can have passed
 _MIN_DATE_LINE = 6
 _NOT_TEXT = "script, style, noscript, template, textarea, select, footer"
@@ -189,9 +190,15 @@ _LEGAL_FORM = re.compile(
 )
 _GENERIC_SECOND_LEVEL = frozenset(("com", "co", "org", "net", "gov", "ac", "or", "ne", "gv"))
 _BYLINE_ANCESTORS = 3  # levels up two byline nodes may meet and still be one byline
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|»|·|•|/|:)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s*\|\s*|\s+(?:-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
+_NOT_HEADING = frozenset(("style", "script", "rt", "rp"))
+_NOT_HEADING_CSS = ", ".join(sorted(_NOT_HEADING))
+_SET_OFF = ("|", "\u2022", "\u00b7")  # marks setting a site's name or a date off a heading
+_SENTENCE_HEADING_WORDS = 3  # an <h1> of this many words names an article, not a section
+_FEW_SHARED = 3  # titles sharing under a third of their words are not one wording
+_MIN_AGREEING_WORDS = 2  # a one-word heading ("News") is too often a section's name
 _MAX_H2 = 8  # <h2>s looked at for the part of the title that names the post
 # Title parts that name a section of any site: cut like the site's name.
 _GENERIC_PARTS = frozenset(
@@ -392,19 +399,58 @@ def _title(page: _Page, site_name: str | None) -> str | None:
     ]
     folded = [title for title in map(_fold, candidates) if title]
     declared = {_key(title) for title in folded}
-    headings = [text for text in map(_fold, map(_text, _h1_nodes(page.scan))) if text]
+    headings = [text for text in map(_fold, map(_heading_text, _h1_nodes(page.scan))) if text]
     logos = [
         text for text in headings if _key(text) not in declared and _is_logo(text, doc_title, names)
     ]
     names += [_compact(text) for text in logos]
-    h1 = next((text for text in headings if text not in logos), None)
+    h1 = _page_heading([text for text in headings if text not in logos], folded)
     if not folded:
         return h1
-    if h1 is None or _key(h1) not in _key(folded[0]):
+    chosen = _completed(_agreeing(folded, h1), folded)
+    if h1 is None or _key(h1) not in _key(chosen):
         others = [*headings, *_h2_texts(page.tree)]
         posts = [text for text in others if not _is_logo(text, doc_title, names)]
-        h1 = _heading_in_title(folded[0], posts) or h1
-    return choose_title(clean_title(folded[0], site_names=names, h1=h1), h1, names)
+        h1 = _heading_in_title(chosen, posts) or h1
+    return choose_title(clean_title(chosen, site_names=names, h1=h1), h1, names)
+
+
+def _page_heading(headings: Sequence[str], titles: Sequence[str]) -> str | None:
+    """The first <h1> that is not the site's, or a later one when the first is not part of
+    the declared title and that one is (a menu's or a video player's <h1> first)."""
+    first = next(iter(headings), None)
+    if first is None or not titles or _is_title_part(first, titles[0]):
+        return first
+    later = (
+        text
+        for text in headings[1:]
+        if len(_key(text).split()) >= _MIN_AGREEING_WORDS and _is_title_part(text, titles[0])
+    )
+    return next(later, first)
+
+
+def _completed(title: str, titles: Sequence[str]) -> str:
+    """The title, or another declared title that is it and more words, not set off by a
+    separator: an attribute cut at an unescaped quote (og:title 'Senator calls Biden' for
+    <title> 'Senator calls Biden "unfit"')."""
+    for other in titles:
+        rest = other[len(title) :] if other.startswith(title) else ""
+        if _WORD.search(rest) and rest[:1].isspace() and not _TITLE_SEPARATORS.match(rest):
+            return other
+    return title
+
+
+def _agreeing(titles: Sequence[str], h1: str | None) -> str:
+    """The most trusted declared title, unless it shares few words with the page heading and
+    another declared title is that heading (alone or with the site's name): a JSON-LD
+    headline can be a summary ("constitutional monarchy in Oceania") where the OpenGraph
+    title and <title> name the page as its heading does ("New Zealand")."""
+    if h1 is None or len(_key(h1).split()) < _MIN_AGREEING_WORDS:
+        return titles[0]
+    head, first = set(_key(h1).split()), set(_key(titles[0]).split())
+    if len(head & first) * _FEW_SHARED >= max(len(head), len(first)):
+        return titles[0]
+    return next((title for title in titles if _is_title_part(h1, title)), titles[0])
 
 
 def _is_title_part(heading: str | None, title: str) -> bool:
@@ -429,6 +475,20 @@ def _heading_in_title(title: str, headings: Sequence[str]) -> str | None:
     return max((text for text in parts if _is_title_part(text, title)), key=len, default=None)
 
 
+def _heading_text(node: LexborNode) -> str:
+    """A heading's text without the <style> or <script> a component framework put in it,
+    or the readings of ruby annotations (<rt>, <rp>: 子<rt>こ</rt>ども is 子ども)."""
+    if node.css_first(_NOT_HEADING_CSS) is None:
+        return _text(node)
+    texts = (
+        text.text_content or ""
+        for text in node.traverse(include_text=True)
+        if text.tag == "-text" and text.parent is not None and text.parent.tag not in _NOT_HEADING
+    )
+    joint = "" if node.css_first("rt") is not None else " "  # ruby: 子 + ども is 子ども
+    return " ".join(joint.join(texts).split())
+
+
 def _h2_texts(tree: LexborHTMLParser) -> list[str]:
     return [text for text in map(_fold, map(_text, tree.css("h2")[:_MAX_H2])) if text]
 
@@ -443,17 +503,25 @@ def _is_logo(heading: str, doc_title: str | None, site_names: Sequence[str]) -> 
     if len(parts) < 2:
         return False
     key = _key(heading)
-    if key == _key(parts[-1]) and len(heading.split()) < max(len(p.split()) for p in parts):
+    if key == _key(parts[-1]) and _shorter_than_a_part(heading, parts):
         return True
     compact = _compact(heading)
     named = any(len(name) >= 5 and compact.startswith(name) for name in site_names)
     return named and key in (_key(parts[0]), _key(parts[-1]))
 
 
+def _shorter_than_a_part(heading: str, parts: Sequence[str]) -> bool:
+    """Whether the heading has fewer words and characters than the title's longest part
+    (characters too: Japanese or Chinese is written without spaces between words)."""
+    longest = max(parts, key=lambda part: len(part.split()))
+    return len(heading.split()) < len(longest.split()) and len(heading) < max(map(len, parts))
+
+
 def choose_title(title: str, h1: str | None, site_names: Sequence[str]) -> str:
-    """The declared title, or the page heading when the declared title is the site's name,
-    the heading is the title without decoration, or the two differ only in punctuation
-    (the heading's text, joined from its inline parts, may differ in spacing only)."""
+    """The declared title, or the page heading when the declared title is the site's name
+    or a section's (one word), the heading is the title without decoration or the title
+    and more words, or the two differ only in punctuation (the heading's text, joined
+    from its inline parts, may differ in spacing only)."""
     if not h1 or _is_site(h1, site_names):
         return title
     head, declared = _key(h1), _key(title)
@@ -461,7 +529,21 @@ def choose_title(title: str, h1: str | None, site_names: Sequence[str]) -> str:
         return title if "".join(h1.split()) == "".join(title.split()) else h1
     if _is_site(title, site_names) or (len(head.split()) >= 2 and head in declared):
         return h1
+    if len(declared.split()) == 1 and len(head.split()) >= _SENTENCE_HEADING_WORDS:
+        return h1  # a section's name ("Pressemitteilungen") over the article's heading
+    if _continues(h1, title):
+        return h1  # the heading says more after the declared (shortened) title
     return title
+
+
+def _continues(heading: str, title: str) -> bool:
+    """Whether the heading is the declared title and more words after it ("Ultium Cells
+    raises capacity" / "... in Tennessee"), not a site's name or a date set off by a bar
+    or a bullet ("Post | Site", "Post 02.02.2022 •")."""
+    head, declared = _key(heading), _key(title)
+    if len(declared.split()) < _MIN_AGREEING_WORDS or not head.startswith(declared + " "):
+        return False
+    return not any(mark in heading and mark not in title for mark in _SET_OFF)
 
 
 def clean_title(title: str, *, site_names: Sequence[str], h1: str | None) -> str:
@@ -791,7 +873,8 @@ def _date(page: _Page) -> str | None:
     ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
     declared = _first_date(chain(strings(ld), page.meta_values(_DATE_KEYS), _other_date_meta(page)))
     if declared:
-        return _utc_day(declared, page) if declared.endswith(_UTC) else declared
+        day = _utc_day(declared, page) if declared.endswith(_UTC) else declared
+        return _printed_date(page, declared=day) or day
     return (
         _first_date(_time_values(page.scan))
         or _url_date(page.url)
@@ -804,12 +887,41 @@ def _date(page: _Page) -> str | None:
     )
 
 
+def _printed_date(page: _Page, *, declared: str) -> str | None:
+    """The date the page prints by its heading, when an element named after dates prints
+    the same day and the declared date is another one: the page shows its readers the day
+    it went out again (updated, moved from an archive), and that is the date it gives.
+    Not when the printed day is the declared one read month first (03/11 for 11/03)."""
+    window, shown = next(_dated_windows(page), ("", None))
+    if not shown or _swapped(shown, declared) or declared[:10] in written_days(window):
+        return None
+    if _next_morning(shown, declared):
+        return None
+    visible = _first_date(_visible_dates(page.tree))
+    return shown if visible and visible[:10] == shown[:10] else None
+
+
+def _next_morning(shown: str, declared: str) -> bool:
+    """Whether `shown` is the day after an evening timestamp: the next morning's print
+    edition, or the same moment in a time zone further east, not another date."""
+    if "T" not in declared:
+        return False
+    evening = datetime.fromisoformat(declared)
+    next_day = date.fromisoformat(shown[:10]) - evening.date() == _ONE_DAY
+    return next_day and evening.hour >= _EVENING_HOUR
+
+
+def _swapped(one: str, other: str) -> bool:
+    """Whether two ISO days are the same year with day and month exchanged."""
+    return one[:4] == other[:4] and one[5:7] == other[8:10] and one[8:10] == other[5:7]
+
+
 def _utc_day(utc: str, page: _Page) -> str:
     """A UTC timestamp as the site's readers see it: the same moment in the local time of
     the page's <time> element, else the day the page prints near its heading when that is
     the day before or after and a time zone can explain it (late-evening news in the
     Americas, midnight in Europe)."""
-    local = _in_local_time(utc, page.scan)
+    local = _in_local_time(utc, page)
     if local != utc:
         return local
     shown = _date_near_heading(page) or _first_date(_visible_dates(page.tree))
@@ -850,12 +962,14 @@ def _first_written_date(tree: LexborHTMLParser) -> str | None:
     return earliest_date("\n".join(lines))  # one pass of each pattern over the page
 
 
-def _in_local_time(utc: str, found: Scan) -> str:
-    """A UTC timestamp, or the same moment as the page's <time> element writes it in local
-    time (2022-05-04T03:37Z is 2022-05-03 23:37 -04:00: the site's day is the 3rd)."""
+def _in_local_time(utc: str, page: _Page) -> str:
+    """A UTC timestamp, or the same moment as the page's <time> element or a date meta tag
+    writes it in local time (2022-05-04T03:37Z is 2022-05-03 23:37 -04:00: the site's day
+    is the 3rd)."""
     moment = datetime.fromisoformat(utc)
-    for node in found.times[:10]:
-        local = parse_date(node.attributes.get("datetime") or "")
+    stamps = [node.attributes.get("datetime") or "" for node in page.scan.times[:10]]
+    for stamp in chain(stamps, page.meta_values(_DATE_KEYS)):
+        local = parse_date(stamp)
         if not local or "T" not in local or local.endswith(_UTC):
             continue
         when = datetime.fromisoformat(local)
@@ -885,8 +999,15 @@ def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
 def _date_near_heading(page: _Page) -> str | None:
     """A date written in the text around the page heading ("Pressemitteilung vom 25. Januar
     2022", "1. Februar 2022, Jane Doe"): the nearest block around it that holds one."""
-    dates = (earliest_date(window) for window in _around_heading(page))
-    return next((day for day in dates if day), None)
+    return next((day for _, day in _dated_windows(page)), None)
+
+
+def _dated_windows(page: _Page) -> Iterator[tuple[str, str]]:
+    """The blocks around the page heading that hold a date, with their first date."""
+    for window in _around_heading(page):
+        day = earliest_date(window)
+        if day:
+            yield window, day
 
 
 def _near_heading(page: _Page, *, with_heading: bool = True) -> str | None:

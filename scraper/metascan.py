@@ -62,7 +62,7 @@ def scan(tree: LexborHTMLParser) -> Scan:
         elif tag == "link":
             _add_link(links, attrs)
         elif tag == "title":
-            if title is None and _parent_tag(node) in ("head", "html"):
+            if title is None and _parent_tag(node) in ("head", "html", "body"):
                 title = node.text(deep=True, separator=" ", strip=True)
         elif tag == "h1":
             h1s.append(node)
