@@ -267,24 +267,27 @@ _LINE_LABELS = (
     r"gespeichert\s+von|erstellt\s+von|eingestellt\s+von|written\s+by|posted\s+by|"
     r"escrito\s+por|publicado\s+por|écrit\s+par|publié\s+par|scritto\s+da|geschreven\s+door"
 )
+# Each starts with the line break before its line (a literal first character lets the
+# regex engine skip to the line starts): search "\n" + text.
 _LABELLED_LINE = re.compile(
-    rf"^[-\u2013\u2014|\u2022\u00b7 \t\u00a0]*(?P<label>(?i:{_LINE_LABELS}))\b"
+    rf"\n[-\u2013\u2014|\u2022\u00b7 \t\u00a0]*(?P<label>(?i:{_LINE_LABELS}))\b"
     r"(?P<colon>[ \t]*:)?[ \t]*(?:\n[ \t]*)?(?P<names>[^\n:]{2,80})$",
     re.MULTILINE,
 )
+_BLANK_LINES = re.compile(r"\n\s+")  # blank lines and indents: one line break
+_CJK_LABELS = ("责任编辑", "责编", "编辑", "作者", "記者", "记者", "筆者", "글", "기자")
 _CJK_LABELLED = re.compile(
-    r"(?:责任编辑|责编|编辑|作者|記者|记者|筆者|글|기자)\s*[:\uff1a]\s*"
+    rf"(?:{'|'.join(_CJK_LABELS)})\s*[:\uff1a]\s*"
     r"(?P<names>[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,6}"
     r"(?:[、,\uff0c\u3000 ]+[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,6}){0,4})"
 )
 # "25.10.2022 - Jane Doe", "04.02.2022 | 13:10 Uhr | Jane Doe": a date, then the names.
 _DATED_LINE = re.compile(
-    r"^\d{1,2}\.\d{1,2}\.\d{2,4}(?:[ \t]*\|?[ \t]*\d{1,2}:\d{2}(?:[ \t]*Uhr)?)?"
+    r"\n\d{1,2}\.\d{1,2}\.\d{2,4}(?:[ \t]*\|?[ \t]*\d{1,2}:\d{2}(?:[ \t]*Uhr)?)?"
     r"[ \t]*[-|\u2013\u2014\u00b7\u2022][ \t]*(?P<names>[^\n:|]{2,80})$",
     re.MULTILINE,
 )
 _PARENTHESES = re.compile(r"\([^()\n]*\)")
-_BLANK_LINES = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*")
 _TRAILING_ON = re.compile(r"\s+(?:am|on|le|el|il|um|at|op|den)$")
 _LIST_COMMA = re.compile(r"\n[ \t]*([,&/]|und|and|et|y)[ \t]*\n", re.IGNORECASE)
 # One word of a name: capitalised ("Jane", "O'Neil", "J.R."), or a particle ("von", "de").
@@ -302,7 +305,7 @@ def labelled_names(text: str) -> list[str]:
     """The names of the first byline set on its own line of `text` (lines between text
     nodes), raw (clean_authors cleans); empty when there is none."""
     lines = _LIST_COMMA.sub(r" \1 ", _BLANK_LINES.sub("\n", text))
-    for match in _LABELLED_LINE.finditer(lines):
+    for match in _LABELLED_LINE.finditer("\n" + lines):
         label = match[0][
             match.start("label") - match.start() : match.start("names") - match.start()
         ]
@@ -316,10 +319,16 @@ def labelled_names(text: str) -> list[str]:
         names = _line_names(match["names"], strong=strong)
         if names and split_names(names):
             return [names]
-    cjk = _CJK_LABELLED.search(text)
-    if cjk:
-        return [cjk["names"]]
-    dated = (_line_names(match["names"], strong=False) for match in _DATED_LINE.finditer(lines))
+    cjk = _CJK_LABELLED.search(text) if any(label in text for label in _CJK_LABELS) else None
+    return [cjk["names"]] if cjk else []
+
+
+def dated_names(text: str) -> list[str]:
+    """The names of the first "<date> - Jane Doe" line of `text`, raw; empty when none."""
+    lines = _BLANK_LINES.sub("\n", text)
+    dated = (
+        _line_names(match["names"], strong=False) for match in _DATED_LINE.finditer("\n" + lines)
+    )
     return next(([names] for names in dated if names), [])
 
 

@@ -19,7 +19,13 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from scraper.authors import byline_names, clean_authors, is_full_name, labelled_names
+from scraper.authors import (
+    byline_names,
+    clean_authors,
+    dated_names,
+    is_full_name,
+    labelled_names,
+)
 from scraper.dates import earliest_date, parse_date, written_days
 from scraper.jsonld import LinkedData, linked_data, resolve, strings
 from scraper.metascan import Scan, ancestor_tags, in_comments, scan
@@ -190,6 +196,9 @@ _LEGAL_FORM = re.compile(
 )
 _GENERIC_SECOND_LEVEL = frozenset(("com", "co", "org", "net", "gov", "ac", "or", "ne", "gv"))
 _BYLINE_ANCESTORS = 3  # levels up two byline nodes may meet and still be one byline
+_PAGE_BYLINE_AFTER = 60_000  # characters of page text read for a byline from the heading on
+_PAGE_BYLINE_BEFORE = 3_000  # and before it
+_PAGE_BYLINE_DATED = 10_000  # after it, for a "<date> - <name>" line
 _TITLE_SEPARATORS = re.compile(r"\s*\|\s*|\s+(?:-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
@@ -761,7 +770,11 @@ def _page_byline(page: _Page) -> list[str]:
     text = _lines(body)
     heading = _h1_node(page.scan)
     start = max(text.find(_lines(heading)), 0) if heading is not None else 0
-    return labelled_names(text[start:]) or labelled_names(text[:start])
+    return (
+        labelled_names(text[start : start + _PAGE_BYLINE_AFTER])
+        or labelled_names(text[max(start - _PAGE_BYLINE_BEFORE, 0) : start])
+        or dated_names(text[max(start - _PAGE_BYLINE_BEFORE, 0) : start + _PAGE_BYLINE_DATED])
+    )
 
 
 def _first_meta_authors(page: _Page) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.authors import clean_authors, labelled_names
+from scraper.authors import clean_authors, dated_names, labelled_names
 from scraper.metadata import extract_metadata
 from scraper.model import Document
 
@@ -29,8 +29,6 @@ from scraper.model import Document
         ("Von: det/dpa\nMikaela Shiffrin", ("det/dpa",)),
         ("Von R. R. am\n07.08.2013", ("R. R.",)),
         ("par\nDidier Roy\n, 21 juin 2018", ("Didier Roy",)),
-        ("Essay\n25.10.2022 - Reiner Nagel\n", ("Reiner Nagel",)),
-        ("Zucht\n04.02.2022 | 13:10 Uhr | Uta Helkenberg\n", ("Uta Helkenberg",)),
         ("Rezept\nvon\nMarianne1\nam 20.09.2020", ("Marianne1",)),
         ("05.02.2020\n- Redaktion: Eberhard Fuhr (Pressesprecher des EJW)\n", ("Eberhard Fuhr",)),
         ("Menü\nBy\nClicking\nSubmit", ()),
@@ -42,6 +40,18 @@ from scraper.model import Document
 )
 def test_labelled_line_bylines(text: str, expected: tuple[str, ...]) -> None:
     assert clean_authors(labelled_names(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Essay\n25.10.2022 - Reiner Nagel\n", ("Reiner Nagel",)),
+        ("Zucht\n04.02.2022 | 13:10 Uhr | Uta Helkenberg\n", ("Uta Helkenberg",)),
+        ("Termine\n12.05.2022 - Konzert im Park mit der Stadtkapelle\n", ()),
+    ],
+)
+def test_dated_line_bylines(text: str, expected: tuple[str, ...]) -> None:
+    assert clean_authors(dated_names(text)) == expected
 
 
 @pytest.mark.parametrize(
