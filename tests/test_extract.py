@@ -261,12 +261,18 @@ def test_article_wrapped_in_a_teaser_class_is_still_found() -> None:
     assert len(_texts(extract_body(doc))) == 2
 
 
-def test_long_paragraph_said_twice_in_a_row_is_kept_but_scattered_repeats_go() -> None:
+def test_long_paragraph_said_again_is_kept_but_a_run_of_repeats_goes() -> None:
     one, two = f"<p>Paragraph 1: {PARA} {PARA}</p>", f"<p>Paragraph 2: {PARA} {PARA}</p>"
-    doc = _doc(f"<article>{one}{one}{two}{one}</article>")
+    three, notice = f"<p>Paragraph 3: {PARA} {PARA}</p>", "<p>Content blocked here.</p>"
+    doc = _doc(f"<article>{one}{one}{notice}{two}<h2>Again</h2>{one}{three}{two}{one}{notice}")
     assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
         "Paragraph 1",
         "Paragraph 1",
+        "Content blocked here.",
+        "Paragraph 2",
+        "Again",
+        "Paragraph 1",
+        "Paragraph 3",
         "Paragraph 2",
     ]
 
