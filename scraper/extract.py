@@ -291,8 +291,11 @@ def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
         if para is None or para.mem_id in seen:
             continue
         seen.add(para.mem_id)
-        text = _direct_text(para) if para.tag == "div" else para.text(strip=True)
-        score = _paragraph_score(text)
+        if para.tag == "div":
+            score = sum(_paragraph_score(run) for run in _direct_runs(para))
+        else:
+            text = para.text(strip=True)
+            score = _paragraph_score(text)
         if score and para.tag in LINKY_PARAGRAPHS:
             score *= 1.0 - _link_share(para, len(text))
         if not score:
@@ -328,11 +331,19 @@ def _ancestors(
     return tail
 
 
-def _direct_text(node: LexborNode) -> str:
-    """The text of a div's own text nodes and inline children (not of nested blocks)."""
-    return "".join(
-        child.text() for child in node.iter(include_text=True) if child.tag in INLINE
-    ).strip()
+def _direct_runs(node: LexborNode) -> list[str]:
+    """The text of a div's own text nodes and inline children (not of nested blocks),
+    split at its <br>s: each run is a paragraph of a page that writes them so."""
+    runs: list[str] = []
+    parts: list[str] = []
+    for child in node.iter(include_text=True):
+        if child.tag == "br":
+            runs.append("".join(parts).strip())
+            parts = []
+        elif child.tag in INLINE:
+            parts.append(child.text())
+    runs.append("".join(parts).strip())
+    return runs
 
 
 def _link_share(node: LexborNode, length: int) -> float:

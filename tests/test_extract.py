@@ -411,3 +411,11 @@ def test_no_lead_is_taken_from_a_box_or_after_the_body() -> None:
     texts = _texts(extract_body(doc))
     assert texts[0].startswith("Paragraph 0")
     assert not any(t.startswith(("Elsewhere", "After")) for t in texts)
+
+
+def test_br_separated_text_in_a_div_scores_as_paragraphs_not_one() -> None:
+    runs = "<br><br>".join(f"Run {n}: {PARA}" for n in range(6))
+    specs = "".join(f"<li>Spec {n}: four new lines, every five minutes, ok.</li>" for n in range(9))
+    doc = _doc(f"<div id='story'><div class='lead'>{PARA}</div>{runs}<ul>{specs}</ul></div>")
+    texts = _texts(extract_body(doc))
+    assert [t.split(":")[0] for t in texts if t.startswith("Run")] == [f"Run {n}" for n in range(6)]
