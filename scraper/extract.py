@@ -23,6 +23,7 @@ from scraper.extract_boiler import (
     remove_boilerplate,
     remove_boilerplate_in,
 )
+from scraper.extract_ld import with_stated_body
 from scraper.extract_lead import with_lead
 from scraper.extract_walk import blocks_from
 from scraper.model import Body, Document
@@ -89,6 +90,11 @@ def extract_body(doc: Document, *, remove: Sequence[str] = (), body: Sequence[st
         remove_boilerplate(tree)
         return blocks_from(_cleaned(ruled), title=title, linked_paragraphs=True)
     remove_boilerplate(tree)
+    return with_stated_body(doc, _scored(doc, tree, title=title, remove=remove))
+
+
+def _scored(doc: Document, tree: LexborHTMLParser, *, title: str, remove: Sequence[str]) -> Body:
+    """The generic path: the best-scoring container's blocks, else the page's text."""
     page = tree.body
     if page is None:
         return Body(())

@@ -419,3 +419,35 @@ def test_br_separated_text_in_a_div_scores_as_paragraphs_not_one() -> None:
     doc = _doc(f"<div id='story'><div class='lead'>{PARA}</div>{runs}<ul>{specs}</ul></div>")
     texts = _texts(extract_body(doc))
     assert [t.split(":")[0] for t in texts if t.startswith("Run")] == [f"Run {n}" for n in range(6)]
+
+
+def _ld_doc(body: str, stated: str) -> Document:
+    data = json.dumps(
+        {"@context": "https://schema.org", "@type": "NewsArticle", "articleBody": stated}
+    )
+    html = (
+        f"<html><head><title>Trams approved</title><script type='application/ld+json'>{data}"
+        f"</script></head><body>{body}</body></html>"
+    )
+    return Document(tree=LexborHTMLParser(html), html=html)
+
+
+def test_paywalled_page_takes_the_body_its_json_ld_states() -> None:
+    stated = "\n".join(f"Paragraph {n}: {PARA}" for n in range(6))
+    doc = _ld_doc(
+        f"<article>{_para(0)}<div class='paywall'>Subscribe to read on.</div></article>", stated
+    )
+    assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
+        f"Paragraph {n}" for n in range(6)
+    ]
+
+
+def test_json_ld_body_of_another_text_or_as_long_is_not_taken() -> None:
+    other = " ".join(f"Unrelated sentence number {n} about something else." for n in range(30))
+    page = "".join(_para(n) for n in range(3))
+    assert _texts(extract_body(_ld_doc(f"<article>{page}</article>", other)))[0].startswith(
+        "Paragraph 0"
+    )
+    same = "\n".join(f"Paragraph {n}: {PARA}" for n in range(4))
+    texts = _texts(extract_body(_ld_doc(f"<article>{page}</article>", same)))
+    assert [t.split(":")[0] for t in texts] == ["Paragraph 0", "Paragraph 1", "Paragraph 2"]
