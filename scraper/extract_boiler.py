@@ -72,7 +72,7 @@ STRONG_BOILER = (
     "comment", "disqus", "respond", "related", "recommend", "teaser", "newsletter",
     *SUBSCRIBE, "cookie", "consent", "gdpr", "outbrain", "taboola",
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
-    "footer", "forum", "placeholder", *BOXES,
+    "footer", "forum", "placeholder", "caption", *BOXES,
 )  # fmt: skip
 # Before the body is chosen only comment sections are removed whatever they hold: a
 # "teaser" or "related" class sometimes wraps the article itself.

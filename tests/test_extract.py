@@ -451,3 +451,14 @@ def test_json_ld_body_of_another_text_or_as_long_is_not_taken() -> None:
     same = "\n".join(f"Paragraph {n}: {PARA}" for n in range(4))
     texts = _texts(extract_body(_ld_doc(f"<article>{page}</article>", same)))
     assert [t.split(":")[0] for t in texts] == ["Paragraph 0", "Paragraph 1", "Paragraph 2"]
+
+
+def test_long_image_caption_inside_the_body_is_left_out() -> None:
+    caption = (
+        f"<p class='wp-caption-text'>Caption: the new tram at the depot. {PARA} (Photo: AP)</p>"
+    )
+    doc = _doc(
+        f"<article>{_para(1)}<div class='wp-caption'><img src='t.jpg'>{caption}</div>"
+        f"{_para(2)}</article>"
+    )
+    assert [t.split(":")[0] for t in _texts(extract_body(doc))] == ["Paragraph 1", "Paragraph 2"]
