@@ -44,7 +44,7 @@ _SUBSTRINGS = (
     "author-info", "bio-box", "caption", "credit", "copyright", "tags", "keywords",
     "toolbar", "outbrain", "taboola", "popup", "modal", "skip-link", "visually-hidden",
     "sr-only", "screen-reader", "print-only", "banner", "masthead", "pagination", "embed",
-    "placeholder", "offscreen", "a11y", "footer",
+    "placeholder", "offscreen", "a11y", "footer", "gallery", "legends",
 )  # fmt: skip
 # Fact and info boxes beside the story ("infobox", "fact-box"); a table of that class is
 # data the article presents (Wikipedia's infobox), so only other elements go.
@@ -72,7 +72,7 @@ STRONG_BOILER = (
     "comment", "disqus", "respond", "related", "recommend", "teaser", "newsletter",
     *SUBSCRIBE, "cookie", "consent", "gdpr", "outbrain", "taboola",
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
-    "footer", "forum", "placeholder", "caption", *BOXES,
+    "footer", "forum", "placeholder", "caption", "gallery", "legends", *BOXES,
 )  # fmt: skip
 # Before the body is chosen only comment sections are removed whatever they hold: a
 # "teaser" or "related" class sometimes wraps the article itself.

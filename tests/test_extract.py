@@ -212,7 +212,7 @@ def test_body_split_into_deeply_wrapped_chunks_is_found_whole() -> None:
 def test_layout_table_with_teaser_column() -> None:
     teasers = "".join(
         f"<li><a href='/n/{n}'>Most discussed: another long headline {n}, with words</a></li>"
-        for n in range(12)
+        for n in range(4)
     )
     article = "".join(_para(n) for n in range(4))
     page = f"<table><tr><td><h2>Top 12</h2><ol>{teasers}</ol></td><td>{article}</td></tr></table>"
@@ -462,3 +462,17 @@ def test_long_image_caption_inside_the_body_is_left_out() -> None:
         f"{_para(2)}</article>"
     )
     assert [t.split(":")[0] for t in _texts(extract_body(doc))] == ["Paragraph 1", "Paragraph 2"]
+
+
+def test_photo_gallery_legends_never_beat_the_article() -> None:
+    slides = "".join(
+        f"<li><h3>{n}/12 Depot</h3><p>Slide {n}: {PARA} {PARA}</p></li>" for n in range(4)
+    )
+    gallery = (
+        f"<div><div class='photo-gallery'><div><ul class='slides'>{slides}</ul></div></div></div>"
+    )
+    story = "".join(_para(n) for n in range(4))
+    doc = _doc(f"<div><article><div class='text'>{story}</div></article></div>{gallery}")
+    assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
+        f"Paragraph {n}" for n in range(4)
+    ]
