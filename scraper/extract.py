@@ -55,6 +55,10 @@ _PUNCTUATION_RE = re.compile(f"[{re.escape(PUNCTUATION)}]")
 MIN_PARAGRAPH = 25  # characters
 TOP_CANDIDATES = 6
 PRIOR_BONUS = 1.4
+CARD_HEADLINE = "h2 a, h3 a, h4 a, a h2, a h3, a h4"
+CARD_MIN = 3
+CARD_WEIGHT = 0.2
+CARD_SHARE = 0.5
 CLIMB_RATIO = 1.8  # an ancestor holding this many times the paragraphs is preferred
 LEVEL_SHARES = (1.0, 0.6, 0.35, 0.2)  # of a paragraph's score, to parent, grandparent...
 CLIMB_MAX_LINKS = 0.2
@@ -371,13 +375,29 @@ def _best(scores: _Scores) -> _Candidate | None:
     then names its article so, e.g. a "teaser" class around a short notice)."""
     top = sorted(scores.near.items(), key=lambda item: item[1], reverse=True)[:TOP_CANDIDATES]
     ranked = [
-        _Candidate(node, score * (1.0 - _link_density(node)) * _prior(node))
+        _Candidate(
+            node, score * (1.0 - _link_density(node)) * _prior(node) * _cards(node, scores.inside)
+        )
         for node, score in ((scores.nodes[key], score) for key, score in top)
     ]
     if not ranked:
         return None
     plain = [candidate for candidate in ranked if not in_strong_boilerplate(candidate.node)]
     return max(plain or ranked, key=lambda c: c.score)
+
+
+def _cards(node: LexborNode, inside: dict[int, float]) -> float:
+    """A candidate whose text is mostly a stream of story cards (list items that carry a
+    linked headline and a summary), however long the summaries, weighs CARD_WEIGHT."""
+    lists = [node] if node.tag in ("ul", "ol") else node.css("ul, ol")
+    carded = sum(inside.get(lst.mem_id, 0.0) for lst in lists if _is_card_list(lst))
+    return CARD_WEIGHT if carded and carded >= CARD_SHARE * inside.get(node.mem_id, 0.0) else 1.0
+
+
+def _is_card_list(node: LexborNode) -> bool:
+    items = [child for child in node.iter() if child.tag == "li"]
+    linked = sum(1 for item in items if item.css_first(CARD_HEADLINE) is not None)
+    return linked >= CARD_MIN and linked * 2 >= len(items)
 
 
 def _prior(node: LexborNode) -> float:

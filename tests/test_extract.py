@@ -476,3 +476,18 @@ def test_photo_gallery_legends_never_beat_the_article() -> None:
     assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
         f"Paragraph {n}" for n in range(4)
     ]
+
+
+def test_stream_of_story_cards_loses_to_the_article() -> None:
+    cards = "".join(
+        f"<li><h3><a href='/s/{n}'>Story {n} headline</a></h3><p>Card {n}: {PARA}</p></li>"
+        for n in range(10)
+    )
+    story = "".join(_para(n) for n in range(3))
+    doc = _doc(
+        f"<div><div class='story'>{story}</div></div>"
+        f"<section><div><div><ul class='stream'>{cards}</ul></div></div></section>"
+    )
+    assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
+        f"Paragraph {n}" for n in range(3)
+    ]
