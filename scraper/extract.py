@@ -34,7 +34,7 @@ PARAGRAPHS = "p, pre, blockquote, td, li, br"
 # Pages that write paragraphs as bare text in divs are scored again with divs.
 PARAGRAPHS_AND_DIVS = PARAGRAPHS + ", div"
 WEAK_SCORE = 15.0  # below this the divs are taken whatever they score
-DIV_RETRY = 60.0  # a best paragraph score below this: score divs with text too
+DIV_RETRY = 40.0  # a best paragraph score below this: score divs with text too
 DIV_GAIN = 2.0  # and take them when they find a container this many times better
 # Paragraph-like elements that are often teaser links: scored net of their link text.
 LINKY_PARAGRAPHS = frozenset({"li", "td"})
@@ -58,7 +58,8 @@ PRIOR_BONUS = 1.4
 CARD_HEADLINE = "h2 a, h3 a, h4 a, a h2, a h3, a h4"
 CARD_MIN = 3
 CARD_WEIGHT = 0.2
-CARD_SHARE = 0.5
+CARD_SHARE = 0.5  # of a candidate's paragraph score in card lists
+CARD_LIST_SHARE = 0.1  # lists holding less are not looked at
 CLIMB_RATIO = 1.8  # an ancestor holding this many times the paragraphs is preferred
 LEVEL_SHARES = (1.0, 0.6, 0.35, 0.2)  # of a paragraph's score, to parent, grandparent...
 CLIMB_MAX_LINKS = 0.2
@@ -389,9 +390,13 @@ def _best(scores: _Scores) -> _Candidate | None:
 def _cards(node: LexborNode, inside: dict[int, float]) -> float:
     """A candidate whose text is mostly a stream of story cards (list items that carry a
     linked headline and a summary), however long the summaries, weighs CARD_WEIGHT."""
+    held = inside.get(node.mem_id, 0.0)
     lists = [node] if node.tag in ("ul", "ol") else node.css("ul, ol")
-    carded = sum(inside.get(lst.mem_id, 0.0) for lst in lists if _is_card_list(lst))
-    return CARD_WEIGHT if carded and carded >= CARD_SHARE * inside.get(node.mem_id, 0.0) else 1.0
+    sizable = ((lst, inside.get(lst.mem_id, 0.0)) for lst in lists)
+    carded = sum(
+        score for lst, score in sizable if score >= CARD_LIST_SHARE * held and _is_card_list(lst)
+    )
+    return CARD_WEIGHT if carded and carded >= CARD_SHARE * held else 1.0
 
 
 def _is_card_list(node: LexborNode) -> bool:

@@ -21,19 +21,46 @@ SHARED = 0.6  # share of the DOM text's word 4-grams found in the stated body
 _WORD = re.compile(r"\w+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n|\n")
 _TAG = re.compile(r"<[^>]*>")
+_QUOTED = f'"{MARKER}"'
+_OPENING = re.compile(r'"articleBody"\s*:\s*"')
 
 
 def with_stated_body(doc: Document, found: Body) -> Body:
     """found, or the JSON-LD articleBody when found is empty or a small part of it."""
-    if MARKER not in doc.html:
-        return found
+    text = found.text
+    if _stated_bound(doc.html) < max(MIN_LENGTH, LONGER * len(text)):
+        return found  # the stated body, escapes and all, is too short: no JSON parse
     stated = _stated_text(doc)
     if len(stated) < MIN_LENGTH:
         return found
-    text = found.text
     if text and (len(stated) < LONGER * len(text) or _shared(text, stated) < SHARED):
         return found
     return _blocks(stated)
+
+
+def _stated_bound(page: str) -> int:
+    """An upper bound of the longest articleBody string's length, read off the raw page."""
+    longest = 0
+    start = page.find(_QUOTED)
+    while start >= 0:
+        opening = _OPENING.match(page, start)
+        if opening is not None:
+            longest = max(longest, _string_end(page, opening.end()) - opening.end())
+        start = page.find(_QUOTED, start + len(_QUOTED))
+    return longest
+
+
+def _string_end(page: str, start: int) -> int:
+    """Where the JSON string starting at start ends: its first unescaped quote."""
+    end = page.find('"', start)
+    while end > 0:
+        escape = end
+        while escape > start and page[escape - 1] == "\\":
+            escape -= 1
+        if (end - escape) % 2 == 0:
+            return end
+        end = page.find('"', end + 1)
+    return start
 
 
 def _stated_text(doc: Document) -> str:
