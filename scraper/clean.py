@@ -161,25 +161,24 @@ def _clean_block(block: Block) -> Block | None:
     return block if text == block.text else Block(kind=block.kind, text=text, level=block.level)
 
 
-def _repeatable(block: Block, kept: list[Block]) -> bool:
-    """A long paragraph said again right after itself is the author's; short lines and
-    notices scattered over the page repeat as chrome."""
-    return (
-        block.kind == "paragraph"
-        and len(block.text) >= REPEATABLE
-        and bool(kept)
-        and kept[-1].text == block.text
-    )
+def _is_long_paragraph(block: Block) -> bool:
+    return block.kind == "paragraph" and len(block.text) >= REPEATABLE
 
 
 def clean_body(body: Body) -> Body:
     """A cleaned copy of body. Idempotent; never raises."""
     seen: set[str] = set()
     blocks: list[Block] = []
+    repeating = False  # the last long paragraph was a repeat: a run of them is a copy
     for block in body.blocks:
         cleaned = _clean_block(block)
-        if cleaned is None or (cleaned.text in seen and not _repeatable(cleaned, blocks)):
+        if cleaned is None:
             continue
+        again = cleaned.text in seen
+        said_again = bool(blocks) and blocks[-1].text == cleaned.text
+        if again and not (_is_long_paragraph(cleaned) and (said_again or not repeating)):
+            continue
+        repeating = again if _is_long_paragraph(cleaned) else repeating
         seen.add(cleaned.text)
         blocks.append(cleaned)
     return Body(tuple(blocks))

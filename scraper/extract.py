@@ -23,6 +23,7 @@ from scraper.extract_boiler import (
     remove_boilerplate,
     remove_boilerplate_in,
 )
+from scraper.extract_ld import with_stated_body
 from scraper.extract_lead import with_lead
 from scraper.extract_walk import blocks_from
 from scraper.model import Body, Document
@@ -33,7 +34,7 @@ PARAGRAPHS = "p, pre, blockquote, td, li, br"
 # Pages that write paragraphs as bare text in divs are scored again with divs.
 PARAGRAPHS_AND_DIVS = PARAGRAPHS + ", div"
 WEAK_SCORE = 15.0  # below this the divs are taken whatever they score
-DIV_RETRY = 60.0  # a best paragraph score below this: score divs with text too
+DIV_RETRY = 40.0  # a best paragraph score below this: score divs with text too
 DIV_GAIN = 2.0  # and take them when they find a container this many times better
 # Paragraph-like elements that are often teaser links: scored net of their link text.
 LINKY_PARAGRAPHS = frozenset({"li", "td"})
@@ -54,6 +55,11 @@ _PUNCTUATION_RE = re.compile(f"[{re.escape(PUNCTUATION)}]")
 MIN_PARAGRAPH = 25  # characters
 TOP_CANDIDATES = 6
 PRIOR_BONUS = 1.4
+CARD_HEADLINE = "h2 a, h3 a, h4 a, a h2, a h3, a h4"
+CARD_MIN = 3
+CARD_WEIGHT = 0.2
+CARD_SHARE = 0.5  # of a candidate's paragraph score in card lists
+CARD_LIST_SHARE = 0.1  # lists holding less are not looked at
 CLIMB_RATIO = 1.8  # an ancestor holding this many times the paragraphs is preferred
 LEVEL_SHARES = (1.0, 0.6, 0.35, 0.2)  # of a paragraph's score, to parent, grandparent...
 CLIMB_MAX_LINKS = 0.2
@@ -89,6 +95,11 @@ def extract_body(doc: Document, *, remove: Sequence[str] = (), body: Sequence[st
         remove_boilerplate(tree)
         return blocks_from(_cleaned(ruled), title=title, linked_paragraphs=True)
     remove_boilerplate(tree)
+    return with_stated_body(doc, _scored(doc, tree, title=title, remove=remove))
+
+
+def _scored(doc: Document, tree: LexborHTMLParser, *, title: str, remove: Sequence[str]) -> Body:
+    """The generic path: the best-scoring container's blocks, else the page's text."""
     page = tree.body
     if page is None:
         return Body(())
@@ -291,8 +302,11 @@ def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
         if para is None or para.mem_id in seen:
             continue
         seen.add(para.mem_id)
-        text = _direct_text(para) if para.tag == "div" else para.text(strip=True)
-        score = _paragraph_score(text)
+        if para.tag == "div":
+            score = sum(_paragraph_score(run) for run in _direct_runs(para))
+        else:
+            text = para.text(strip=True)
+            score = _paragraph_score(text)
         if score and para.tag in LINKY_PARAGRAPHS:
             score *= 1.0 - _link_share(para, len(text))
         if not score:
@@ -328,11 +342,19 @@ def _ancestors(
     return tail
 
 
-def _direct_text(node: LexborNode) -> str:
-    """The text of a div's own text nodes and inline children (not of nested blocks)."""
-    return "".join(
-        child.text() for child in node.iter(include_text=True) if child.tag in INLINE
-    ).strip()
+def _direct_runs(node: LexborNode) -> list[str]:
+    """The text of a div's own text nodes and inline children (not of nested blocks),
+    split at its <br>s: each run is a paragraph of a page that writes them so."""
+    runs: list[str] = []
+    parts: list[str] = []
+    for child in node.iter(include_text=True):
+        if child.tag == "br":
+            runs.append("".join(parts).strip())
+            parts = []
+        elif child.tag in INLINE:
+            parts.append(child.text())
+    runs.append("".join(parts).strip())
+    return runs
 
 
 def _link_share(node: LexborNode, length: int) -> float:
@@ -354,13 +376,33 @@ def _best(scores: _Scores) -> _Candidate | None:
     then names its article so, e.g. a "teaser" class around a short notice)."""
     top = sorted(scores.near.items(), key=lambda item: item[1], reverse=True)[:TOP_CANDIDATES]
     ranked = [
-        _Candidate(node, score * (1.0 - _link_density(node)) * _prior(node))
+        _Candidate(
+            node, score * (1.0 - _link_density(node)) * _prior(node) * _cards(node, scores.inside)
+        )
         for node, score in ((scores.nodes[key], score) for key, score in top)
     ]
     if not ranked:
         return None
     plain = [candidate for candidate in ranked if not in_strong_boilerplate(candidate.node)]
     return max(plain or ranked, key=lambda c: c.score)
+
+
+def _cards(node: LexborNode, inside: dict[int, float]) -> float:
+    """A candidate whose text is mostly a stream of story cards (list items that carry a
+    linked headline and a summary), however long the summaries, weighs CARD_WEIGHT."""
+    held = inside.get(node.mem_id, 0.0)
+    lists = [node] if node.tag in ("ul", "ol") else node.css("ul, ol")
+    sizable = ((lst, inside.get(lst.mem_id, 0.0)) for lst in lists)
+    carded = sum(
+        score for lst, score in sizable if score >= CARD_LIST_SHARE * held and _is_card_list(lst)
+    )
+    return CARD_WEIGHT if carded and carded >= CARD_SHARE * held else 1.0
+
+
+def _is_card_list(node: LexborNode) -> bool:
+    items = [child for child in node.iter() if child.tag == "li"]
+    linked = sum(1 for item in items if item.css_first(CARD_HEADLINE) is not None)
+    return linked >= CARD_MIN and linked * 2 >= len(items)
 
 
 def _prior(node: LexborNode) -> float:

@@ -44,7 +44,7 @@ _SUBSTRINGS = (
     "author-info", "bio-box", "caption", "credit", "copyright", "tags", "keywords",
     "toolbar", "outbrain", "taboola", "popup", "modal", "skip-link", "visually-hidden",
     "sr-only", "screen-reader", "print-only", "banner", "masthead", "pagination", "embed",
-    "placeholder", "offscreen", "a11y", "footer",
+    "placeholder", "offscreen", "a11y", "footer", "gallery", "legends",
 )  # fmt: skip
 # Fact and info boxes beside the story ("infobox", "fact-box"); a table of that class is
 # data the article presents (Wikipedia's infobox), so only other elements go.
@@ -72,7 +72,7 @@ STRONG_BOILER = (
     "comment", "disqus", "respond", "related", "recommend", "teaser", "newsletter",
     *SUBSCRIBE, "cookie", "consent", "gdpr", "outbrain", "taboola",
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
-    "footer", "forum", "placeholder", *BOXES,
+    "footer", "forum", "placeholder", "caption", "gallery", "legends", *BOXES,
 )  # fmt: skip
 # Before the body is chosen only comment sections are removed whatever they hold: a
 # "teaser" or "related" class sometimes wraps the article itself.
@@ -151,8 +151,20 @@ def remove_boilerplate_in(
 
 
 def is_boilerplate_named(node: LexborNode) -> bool:
-    """Whether node's own class or id names chrome ("tags", "related", "ad-slot"...)."""
-    return bool(node.css_matches(BOILER_SELECTOR))
+    """Whether node's own class or id names chrome ("tags", "related", "ad-slot"...):
+    BOILER_SELECTOR's test, on the two attributes in Python (no selector compiled)."""
+    attrs = node.attributes
+    names = (attrs.get("class") or "").lower()
+    ident = (attrs.get("id") or "").lower()
+    if not names and not ident:
+        return False
+    boxes = BOXES if node.tag != "table" else ()
+    return (
+        any(part in names for part in (*_SUBSTRINGS, *boxes))
+        or any(part in ident for part in _ID_SUBSTRINGS)
+        or any(word in _WORDS for word in (*names.split(), *ident.split()))
+        or any(value.startswith(_PREFIXES) for value in (names, ident))
+    )
 
 
 def in_strong_boilerplate(node: LexborNode) -> bool:

@@ -56,6 +56,7 @@ class _Walk:
     parts: list[str] = field(default_factory=list)
     links: int = 0
     linked_paragraphs: bool = False
+    repeating: bool = False  # the last long paragraph met was a repeat
 
 
 def blocks_from(
@@ -151,13 +152,14 @@ def _has_block(node: LexborNode) -> bool:
 
 
 def _repeatable(walk: _Walk, kind: BlockKind, text: str) -> bool:
-    """A long paragraph said again right after itself is the author's (the walk has no
-    other reason to meet it twice in a row); short lines and notices scattered over the
-    page ("your privacy settings block this content") repeat as chrome."""
-    last = walk.blocks[-1] if walk.blocks else None
-    return (
-        kind == "paragraph" and len(text) >= REPEATABLE and last is not None and last.text == text
-    )
+    """A long paragraph said again is the author's (said twice in a row, a refrain, the
+    same paragraph under two headings) unless it follows another repeat elsewhere: a run of
+    them is a copied block (a recap, a second rendering of the story). Short lines and
+    notices scattered over the page ("your privacy settings block this content") repeat
+    as chrome."""
+    if kind != "paragraph" or len(text) < REPEATABLE:
+        return False
+    return not walk.repeating or (bool(walk.blocks) and walk.blocks[-1].text == text)
 
 
 def _flush(walk: _Walk, kind: BlockKind, level: int) -> None:
@@ -171,9 +173,14 @@ def _emit(
     walk: _Walk, kind: BlockKind, raw: str, *, level: int, links: int, keep_lines: bool = False
 ) -> None:
     text = raw.strip("\n") if keep_lines else normalize_space(raw)
-    if not text.strip() or (text in walk.seen and not _repeatable(walk, kind, text)):
+    if not text.strip():
+        return
+    if text in walk.seen and not _repeatable(walk, kind, text):
+        walk.repeating = walk.repeating or len(text) >= REPEATABLE
         return
     if links > MAX_LINK_SHARE * len(text) or (kind != "heading" and is_ui_line(text)):
         return
+    if kind == "paragraph" and len(text) >= REPEATABLE:
+        walk.repeating = text in walk.seen
     walk.seen.add(text)
     walk.blocks.append(Block(kind=kind, text=text, level=level))

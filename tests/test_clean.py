@@ -42,13 +42,17 @@ def test_output_has_no_empty_blocks_and_no_double_spaces(body: Body) -> None:
 @settings(max_examples=60, deadline=None)
 @given(BODIES)
 def test_no_exact_duplicates(body: Body) -> None:
-    """Only a long paragraph said again right after itself is kept twice."""
+    """Only a long paragraph is kept twice: said again right after itself, or not right
+    after another repeated long paragraph (a run of repeats is a copied block)."""
     blocks = clean_body(body).blocks
+    repeating = False
     for index, block in enumerate(blocks):
-        earlier = {b.text for b in blocks[:index]}
-        if block.text in earlier:
-            assert block.kind == "paragraph" and len(block.text) >= REPEATABLE
-            assert blocks[index - 1].text == block.text
+        again = block.text in {b.text for b in blocks[:index]}
+        long = block.kind == "paragraph" and len(block.text) >= REPEATABLE
+        if again:
+            assert long
+            assert blocks[index - 1].text == block.text or not repeating
+        repeating = again if long else repeating
 
 
 def _p(text: str) -> Block:
@@ -69,6 +73,13 @@ def test_long_paragraph_repeated_in_a_row_is_kept() -> None:
     long = "A long paragraph, said twice on purpose. " * 8
     body = clean_body(Body((_p(long), _p(long), _p("Two."), _p(long))))
     assert [b.text for b in body.blocks] == [long.strip(), long.strip(), "Two."]
+
+
+def test_long_paragraph_said_again_later_is_kept_but_a_run_of_repeats_goes() -> None:
+    one, two, three = (f"Paragraph {n}, long enough to be prose said twice. " * 6 for n in "123")
+    blocks = (_p(one), _p(two), _p("Heading."), _p(one), _p(three), _p(two), _p(one))
+    texts = [b.text for b in clean_body(Body(blocks)).blocks]
+    assert texts == [t.strip() for t in (one, two, "Heading.", one, three, two)]
 
 
 def test_noise_lines_dropped() -> None:

@@ -212,7 +212,7 @@ def test_body_split_into_deeply_wrapped_chunks_is_found_whole() -> None:
 def test_layout_table_with_teaser_column() -> None:
     teasers = "".join(
         f"<li><a href='/n/{n}'>Most discussed: another long headline {n}, with words</a></li>"
-        for n in range(12)
+        for n in range(4)
     )
     article = "".join(_para(n) for n in range(4))
     page = f"<table><tr><td><h2>Top 12</h2><ol>{teasers}</ol></td><td>{article}</td></tr></table>"
@@ -261,12 +261,18 @@ def test_article_wrapped_in_a_teaser_class_is_still_found() -> None:
     assert len(_texts(extract_body(doc))) == 2
 
 
-def test_long_paragraph_said_twice_in_a_row_is_kept_but_scattered_repeats_go() -> None:
+def test_long_paragraph_said_again_is_kept_but_a_run_of_repeats_goes() -> None:
     one, two = f"<p>Paragraph 1: {PARA} {PARA}</p>", f"<p>Paragraph 2: {PARA} {PARA}</p>"
-    doc = _doc(f"<article>{one}{one}{two}{one}</article>")
+    three, notice = f"<p>Paragraph 3: {PARA} {PARA}</p>", "<p>Content blocked here.</p>"
+    doc = _doc(f"<article>{one}{one}{notice}{two}<h2>Again</h2>{one}{three}{two}{one}{notice}")
     assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
         "Paragraph 1",
         "Paragraph 1",
+        "Content blocked here.",
+        "Paragraph 2",
+        "Again",
+        "Paragraph 1",
+        "Paragraph 3",
         "Paragraph 2",
     ]
 
@@ -405,3 +411,83 @@ def test_no_lead_is_taken_from_a_box_or_after_the_body() -> None:
     texts = _texts(extract_body(doc))
     assert texts[0].startswith("Paragraph 0")
     assert not any(t.startswith(("Elsewhere", "After")) for t in texts)
+
+
+def test_br_separated_text_in_a_div_scores_as_paragraphs_not_one() -> None:
+    runs = "<br><br>".join(f"Run {n}: {PARA}" for n in range(6))
+    specs = "".join(f"<li>Spec {n}: four new lines, every five minutes, ok.</li>" for n in range(9))
+    doc = _doc(f"<div id='story'><div class='lead'>{PARA}</div>{runs}<ul>{specs}</ul></div>")
+    texts = _texts(extract_body(doc))
+    assert [t.split(":")[0] for t in texts if t.startswith("Run")] == [f"Run {n}" for n in range(6)]
+
+
+def _ld_doc(body: str, stated: str) -> Document:
+    data = json.dumps(
+        {"@context": "https://schema.org", "@type": "NewsArticle", "articleBody": stated}
+    )
+    html = (
+        f"<html><head><title>Trams approved</title><script type='application/ld+json'>{data}"
+        f"</script></head><body>{body}</body></html>"
+    )
+    return Document(tree=LexborHTMLParser(html), html=html)
+
+
+def test_paywalled_page_takes_the_body_its_json_ld_states() -> None:
+    stated = "\n".join(f"Paragraph {n}: {PARA}" for n in range(6))
+    doc = _ld_doc(
+        f"<article>{_para(0)}<div class='paywall'>Subscribe to read on.</div></article>", stated
+    )
+    assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
+        f"Paragraph {n}" for n in range(6)
+    ]
+
+
+def test_json_ld_body_of_another_text_or_as_long_is_not_taken() -> None:
+    other = " ".join(f"Unrelated sentence number {n} about something else." for n in range(30))
+    page = "".join(_para(n) for n in range(3))
+    assert _texts(extract_body(_ld_doc(f"<article>{page}</article>", other)))[0].startswith(
+        "Paragraph 0"
+    )
+    same = "\n".join(f"Paragraph {n}: {PARA}" for n in range(4))
+    texts = _texts(extract_body(_ld_doc(f"<article>{page}</article>", same)))
+    assert [t.split(":")[0] for t in texts] == ["Paragraph 0", "Paragraph 1", "Paragraph 2"]
+
+
+def test_long_image_caption_inside_the_body_is_left_out() -> None:
+    caption = (
+        f"<p class='wp-caption-text'>Caption: the new tram at the depot. {PARA} (Photo: AP)</p>"
+    )
+    doc = _doc(
+        f"<article>{_para(1)}<div class='wp-caption'><img src='t.jpg'>{caption}</div>"
+        f"{_para(2)}</article>"
+    )
+    assert [t.split(":")[0] for t in _texts(extract_body(doc))] == ["Paragraph 1", "Paragraph 2"]
+
+
+def test_photo_gallery_legends_never_beat_the_article() -> None:
+    slides = "".join(
+        f"<li><h3>{n}/12 Depot</h3><p>Slide {n}: {PARA} {PARA}</p></li>" for n in range(4)
+    )
+    gallery = (
+        f"<div><div class='photo-gallery'><div><ul class='slides'>{slides}</ul></div></div></div>"
+    )
+    story = "".join(_para(n) for n in range(4))
+    doc = _doc(f"<div><article><div class='text'>{story}</div></article></div>{gallery}")
+    assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
+        f"Paragraph {n}" for n in range(4)
+    ]
+
+
+def test_stream_of_story_cards_loses_to_the_article() -> None:
+    cards = "".join(
+        f"<li><h3><a href='/s/{n}'>Story {n} headline</a></h3><p>Card {n}: {PARA}</p></li>"
+        for n in range(10)
+    )
+    story = "".join(_para(n) for n in range(3))
+    doc = _doc(
+        f"<div><div class='story'>{story}</div></div>"
+        f"<section><div><div><ul class='stream'>{cards}</ul></div></div></section>"
+    )
+    assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
+        f"Paragraph {n}" for n in range(3)
+    ]
