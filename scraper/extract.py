@@ -57,6 +57,17 @@ CLIMB_LEVELS = 5
 INSIDE_DEPTH = 10  # levels above a paragraph that count it as held inside
 FIRST_SHARE = 0.15  # an earlier article like the best, scoring this share of it, is the page's
 FIRST_MIN = 12.0  # and this much: several paragraphs, not a standfirst in a layout class
+# Layout chrome (a sidebar, a slider, a pop-up): a paragraph inside it scores this share,
+# so that a short article beats a long testimonial carousel or a sidebar's text.
+CHROME_NAMES = (
+    "sidebar", "slider", "carousel", "modal", "popup", "dialog", "flyout", "aside",
+    "testimonial", "login",
+)  # fmt: skip
+CHROME_SELECTOR = ", ".join(
+    f"[{attr}*={name} i]" for name in CHROME_NAMES for attr in ("class", "id")
+)
+CHROME_PENALTY = 0.3
+MAIN_SELECTOR = "main, [role=main]"
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the best joins it
 SIBLING_PARAGRAPH = 80  # or a plain paragraph this long with few links
 SIBLING_MAX_LINKS = 0.25
@@ -147,15 +158,17 @@ def _title(tree: LexborHTMLParser) -> str:
 
 def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     """The best-scoring container and its body-like siblings, in document order."""
-    scores = _score_parents(tree, PARAGRAPHS)
+    chrome = _chrome_ids(tree)
+    scores = _score_parents(tree, PARAGRAPHS, chrome=chrome)
     if max(scores.near.values(), default=0.0) < WEAK_SCORE:
-        scores = _score_parents(tree, PARAGRAPHS_AND_DIVS)
+        scores = _score_parents(tree, PARAGRAPHS_AND_DIVS, chrome=chrome)
     if not scores.near:
         return []
     best = _best(scores)
     if best is None:
         return []
-    return _with_siblings(_first_of_kind(_climb(best, scores.inside), scores), scores.near)
+    best = _first_of_kind(_climb(best, scores.inside), scores)
+    return _with_siblings(best, scores.near, chrome=chrome)
 
 
 def _first_of_kind(best: _Candidate, scores: _Scores) -> _Candidate:
@@ -224,7 +237,9 @@ class _Scores:
     nodes: dict[int, LexborNode]
 
 
-def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
+def _score_parents(
+    tree: LexborHTMLParser, selector: str, *, chrome: frozenset[int] = frozenset()
+) -> _Scores:
     scores: dict[int, float] = {}
     inside: dict[int, float] = {}
     chains: dict[int, tuple[LexborNode, ...]] = {}
@@ -241,8 +256,11 @@ def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
             score *= 1.0 - _link_share(para, len(text))
         if not score:
             continue
+        chain = _ancestors(para, chains)
+        if chrome and _in_chrome(para, chain, chrome):
+            score *= CHROME_PENALTY
         inside[para.mem_id] = inside.get(para.mem_id, 0.0) + score
-        for depth, ancestor in enumerate(_ancestors(para, chains)):
+        for depth, ancestor in enumerate(chain):
             key = ancestor.mem_id
             inside[key] = inside.get(key, 0.0) + score
             if depth < len(LEVEL_SHARES):
@@ -292,6 +310,21 @@ def _link_density(node: LexborNode) -> float:
     return min(links / total, 1.0)
 
 
+def _chrome_ids(tree: LexborHTMLParser) -> frozenset[int]:
+    """Nodes named as layout chrome, unless they hold <main>: a page wrapper
+    ("dialog-off-canvas-main-canvas") holds the article too."""
+    return frozenset(
+        node.mem_id for node in tree.css(CHROME_SELECTOR) if node.css_first(MAIN_SELECTOR) is None
+    )
+
+
+def _in_chrome(para: LexborNode, chain: tuple[LexborNode, ...], chrome: frozenset[int]) -> bool:
+    """Whether a paragraph or one of its ancestors below <body> is named as chrome."""
+    return para.mem_id in chrome or any(
+        node.mem_id in chrome for node in chain if node.tag != "body"
+    )
+
+
 def _best(scores: _Scores) -> _Candidate | None:
     """The top candidate by score, link density and markup prior; candidates inside a
     comment or related-stories box only when every candidate is (the page's own markup
@@ -323,7 +356,11 @@ def _is_prior(node: LexborNode) -> bool:
     return _PRIOR_RE.search(names.lower()) is not None
 
 
-def _with_siblings(best: _Candidate, scores: dict[int, float]) -> list[LexborNode]:
+def _with_siblings(
+    best: _Candidate, scores: dict[int, float], *, chrome: frozenset[int]
+) -> list[LexborNode]:
+    """The best node and the siblings that read as more of the body; a sibling named as
+    layout chrome (a slider, a sidebar) does not join."""
     parent = best.node.parent
     if parent is None or best.node.tag == "body":
         return [best.node]
@@ -332,7 +369,11 @@ def _with_siblings(best: _Candidate, scores: dict[int, float]) -> list[LexborNod
     return [
         sibling
         for sibling in parent.iter()
-        if sibling.mem_id == chosen or _joins(sibling, scores.get(sibling.mem_id, 0.0), threshold)
+        if sibling.mem_id == chosen
+        or (
+            sibling.mem_id not in chrome
+            and _joins(sibling, scores.get(sibling.mem_id, 0.0), threshold)
+        )
     ]
 
 

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-# Elements that never hold article prose.
+# Elements that never hold article prose; ruby readings (<rt>, <rp>: the kana printed
+# over Japanese kanji) would otherwise be read inline, doubling each annotated word.
 TAG_SELECTOR = (
     "script, style, noscript, template, iframe, svg, canvas, button, select, input, "
-    "textarea, nav, footer, aside, menu, dialog, figcaption, link, object, embed, "
+    "textarea, nav, footer, aside, menu, dialog, figcaption, link, object, embed, rt, rp, "
     "[hidden], [aria-hidden=true]"
 )
 # Roles and inline styles are checked in Python on the few elements that carry them:
@@ -70,6 +71,8 @@ STRONG_BOILER = (
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
     "footer", "forum",
 )  # fmt: skip
+# Drupal marks an article shown on the front page "node-promoted": not a promo box.
+PROMOTED = "promoted"
 # Before the body is chosen only comment sections are removed whatever they hold: a
 # "teaser" or "related" class sometimes wraps the article itself.
 COMMENT_BOILER = ("comment", "disqus", "respond")
@@ -155,7 +158,7 @@ def in_strong_boilerplate(node: LexborNode) -> bool:
         attrs = current.attributes
         names.append(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
         current = current.parent
-    joined = " ".join(names).lower()
+    joined = " ".join(names).lower().replace(PROMOTED, "")
     return any(word in joined for word in STRONG_BOILER)
 
 

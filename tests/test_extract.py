@@ -327,3 +327,36 @@ def test_body_class_inside_another_word_gives_no_prior() -> None:
     texts = _texts(extract_body(doc))
     assert texts[0].startswith("Paragraph 1:")
     assert not any(text.startswith("Reader") for text in texts)
+
+
+def test_ruby_readings_left_out() -> None:
+    # Japanese pages print kana readings over kanji (<ruby>子<rt>こ</rt></ruby>): the text
+    # is the base characters alone.
+    kanji = "<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp></ruby>"
+    line = f"<ruby>子<rt>こ</rt></ruby>どもへの{kanji}をなくすための法律ができて、親が教育する。"
+    doc = _doc(f"<article>{''.join(f'<p>{line}{n}</p>' for n in range(3))}</article>")
+    assert (
+        _texts(extract_body(doc))[0] == "子どもへの虐待をなくすための法律ができて、親が教育する。0"
+    )
+
+
+def test_short_article_beats_a_testimonial_slider() -> None:
+    # A carousel of long quotes outscores a two-paragraph page by length alone; layout
+    # chrome (slider, sidebar, pop-up) weighs less than the page's own text.
+    quote = f"{PARA} {PARA} {PARA}"
+    quotes = "".join(f"<div class='slide'><p>Client {n}: {quote}</p></div>" for n in range(4))
+    doc = _doc(
+        f"<div class='row'><div class='intro'>{_para(1)}{_para(2)}{_para(3)}</div></div>"
+        f"<div class='row'><div class='testimonial-slider'>{quotes}</div></div>"
+    )
+    texts = _texts(extract_body(doc))
+    assert texts[0].startswith("Paragraph 1:")
+    assert not any(text.startswith("Client") for text in texts)
+
+
+def test_drupal_promoted_node_is_an_article() -> None:
+    # "node-promoted" marks an article shown on the front page, not a promo box.
+    article = f"<div class='node node-article node-promoted'>{_para(1)}{_para(2)}</div>"
+    doc = _doc(f"{article}<div class='block'><p>Newest: {PARA}</p></div>")
+    texts = _texts(extract_body(doc))
+    assert [text.split(":")[0] for text in texts] == ["Paragraph 1", "Paragraph 2"]
