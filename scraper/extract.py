@@ -71,6 +71,16 @@ MAIN_SELECTOR = "main, [role=main]"
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the best joins it
 SIBLING_PARAGRAPH = 80  # or a plain paragraph this long with few links
 SIBLING_MAX_LINKS = 0.25
+LEAD_SIBLINGS = 3  # elements before the body looked at for a lead
+LEAD_MIN = 80  # characters
+LEAD_TAGS = frozenset({"p", "div", "section", "header", "hgroup"})  # a lead is in one of these
+LEAD_BLOCK_TAGS = LEAD_TAGS | {
+    "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure",
+}  # fmt: skip
+LEAD_DEPTH = 4
+LEAD_CLIMB = 3  # levels above a body that opens its container
+LEAD_MAX = 1500  # characters: a longer element before the body is no lead
+LEAD_STOP = frozenset({"ul", "ol", "table", "form", "nav", "head"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +178,7 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     if best is None:
         return []
     best = _first_of_kind(_climb(best, scores.inside), scores)
-    return _with_siblings(best, scores.near, chrome=chrome)
+    return _with_lead(_with_siblings(best, scores.near, chrome=chrome))
 
 
 def _first_of_kind(best: _Candidate, scores: _Scores) -> _Candidate:
@@ -375,6 +385,64 @@ def _with_siblings(
             and _joins(sibling, scores.get(sibling.mem_id, 0.0), threshold)
         )
     ]
+
+
+def _with_lead(nodes: list[LexborNode]) -> list[LexborNode]:
+    """The body with its lead: the prose paragraphs of the few elements just before it
+    (a standfirst in "intro", "lead" or "article-header" markup, outside the body's
+    container), in document order. When the body opens its container, the elements
+    before the container are looked at."""
+    anchor = nodes[0]
+    for _ in range(LEAD_CLIMB):
+        if anchor.tag == "body" or _content_before(anchor) or anchor.parent is None:
+            break
+        anchor = anchor.parent
+    if anchor.tag == "body":
+        return nodes
+    lead: list[LexborNode] = []
+    sibling = anchor.prev
+    seen = 0
+    while sibling is not None and seen < LEAD_SIBLINGS and sibling.tag not in LEAD_STOP:
+        if _has_text(sibling):
+            seen += 1
+            lead[:0] = _lead_paragraphs(sibling)
+        sibling = sibling.prev
+    return lead + nodes
+
+
+def _content_before(node: LexborNode) -> bool:
+    sibling = node.prev
+    while sibling is not None:
+        if _has_text(sibling):
+            return True
+        sibling = sibling.prev
+    return False
+
+
+def _has_text(node: LexborNode) -> bool:
+    return not (node.tag or "-").startswith("-") and bool(node.text(strip=True))
+
+
+def _lead_paragraphs(node: LexborNode, depth: int = 0) -> list[LexborNode]:
+    """The innermost paragraph-like blocks of node (itself when it holds none) that read
+    as a lead; headings, lists and tables are not one."""
+    if node.tag not in LEAD_TAGS or len(node.text(strip=True)) > LEAD_MAX:
+        return []
+    children = [child for child in node.iter() if child.tag in LEAD_BLOCK_TAGS]
+    if not children:
+        return [node] if _is_lead(node) else []
+    if depth >= LEAD_DEPTH:
+        return []
+    return [part for child in children for part in _lead_paragraphs(child, depth + 1)]
+
+
+def _is_lead(node: LexborNode) -> bool:
+    text = node.text(strip=True)
+    return (
+        len(text) >= LEAD_MIN
+        and _PUNCTUATION_RE.search(text) is not None
+        and _link_density(node) < SIBLING_MAX_LINKS
+    )
 
 
 def _joins(sibling: LexborNode, score: float, threshold: float) -> bool:

@@ -360,3 +360,38 @@ def test_drupal_promoted_node_is_an_article() -> None:
     doc = _doc(f"{article}<div class='block'><p>Newest: {PARA}</p></div>")
     texts = _texts(extract_body(doc))
     assert [text.split(":")[0] for text in texts] == ["Paragraph 1", "Paragraph 2"]
+
+
+LEAD = "The city will build four new tram lines by 2030, the council decided after a long debate."
+
+
+def test_lead_before_the_body_container_is_kept() -> None:
+    # A standfirst in its own "intro" block next to the body's container is the
+    # article's first paragraph; the headline and a short dateline are not.
+    header = (
+        "<div class='article-header'><h1>Trams approved</h1><p>May 5, 2024</p>"
+        f"<p class='intro'>{LEAD}</p></div>"
+    )
+    body = "".join(_para(n) for n in range(1, 5))
+    doc = _doc(f"<div class='page'>{header}<div class='body'>{body}</div></div>")
+    texts = _texts(extract_body(doc))
+    assert texts[0] == LEAD
+    assert texts[1].startswith("Paragraph 1:")
+    assert "May 5, 2024" not in texts
+
+
+def test_lead_before_the_container_the_body_opens_is_kept() -> None:
+    # The body opens a column wrapper; the lead sits before the wrapper.
+    body = "".join(_para(n) for n in range(1, 5))
+    doc = _doc(f"<div><div class='lead'>{LEAD}</div><div class='col'><div>{body}</div></div></div>")
+    assert _texts(extract_body(doc))[0] == LEAD
+
+
+def test_lists_and_link_lines_before_the_body_are_no_lead() -> None:
+    links = "".join(
+        f"<li><a href='/s{n}'>Story {n}, with a long linked title here</a></li>" for n in range(3)
+    )
+    teaser = f"<div><a href='/t'>{LEAD}</a></div>"
+    body = "".join(_para(n) for n in range(1, 5))
+    doc = _doc(f"<div><ul>{links}</ul>{teaser}<div class='body'>{body}</div></div>")
+    assert _texts(extract_body(doc))[0].startswith("Paragraph 1:")
