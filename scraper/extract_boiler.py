@@ -8,6 +8,7 @@ document is, and nested matches stay safe to touch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -71,8 +72,9 @@ STRONG_BOILER = (
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
     "footer", "forum",
 )  # fmt: skip
-# Drupal marks an article shown on the front page "node-promoted": not a promo box.
-PROMOTED = "promoted"
+# Names holding a boilerplate word that name an article: Drupal's "node-promoted" (shown
+# on the front page, not a promo box), "commentary" (an opinion piece, not comments).
+_ARTICLE_NAMES = re.compile("promoted|commentary")
 # Before the body is chosen only comment sections are removed whatever they hold: a
 # "teaser" or "related" class sometimes wraps the article itself.
 COMMENT_BOILER = ("comment", "disqus", "respond")
@@ -158,11 +160,11 @@ def in_strong_boilerplate(node: LexborNode) -> bool:
         attrs = current.attributes
         names.append(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
         current = current.parent
-    joined = " ".join(names).lower().replace(PROMOTED, "")
+    joined = _ARTICLE_NAMES.sub("", " ".join(names).lower())
     return any(word in joined for word in STRONG_BOILER)
 
 
 def _is_strong(node: LexborNode, strong: Sequence[str]) -> bool:
     attrs = node.attributes
-    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    names = _ARTICLE_NAMES.sub("", f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower())
     return any(word in names for word in strong)

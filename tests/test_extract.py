@@ -395,3 +395,14 @@ def test_lists_and_link_lines_before_the_body_are_no_lead() -> None:
     body = "".join(_para(n) for n in range(1, 5))
     doc = _doc(f"<div><ul>{links}</ul>{teaser}<div class='body'>{body}</div></div>")
     assert _texts(extract_body(doc))[0].startswith("Paragraph 1:")
+
+
+def test_commentary_is_an_article_not_comments() -> None:
+    # "commentary" names an opinion piece; a comment section beside it still goes.
+    comments = "".join(f"<p>Reader {n}: {PARA}</p>" for n in range(3))
+    doc = _doc(
+        f"<div class='sect news commentary'>{_para(1)}{_para(2)}{_para(3)}</div>"
+        f"<div class='comments'>{comments}</div>"
+    )
+    texts = _texts(extract_body(doc))
+    assert [text.split(":")[0] for text in texts] == ["Paragraph 1", "Paragraph 2", "Paragraph 3"]
