@@ -73,7 +73,8 @@ SIBLING_PARAGRAPH = 80  # or a plain paragraph this long with few links
 SIBLING_MAX_LINKS = 0.25
 LEAD_SIBLINGS = 3  # elements before the body looked at for a lead
 LEAD_MIN = 80  # characters
-LEAD_TAGS = frozenset({"p", "div", "section", "header", "hgroup"})  # a lead is in one of these
+# A lead is in one of these (a deck is often an <h2> under the <h1> headline).
+LEAD_TAGS = frozenset({"p", "div", "section", "header", "hgroup", "h2"})
 LEAD_BLOCK_TAGS = LEAD_TAGS | {
     "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure",
 }  # fmt: skip
@@ -425,7 +426,7 @@ def _has_text(node: LexborNode) -> bool:
 
 def _lead_paragraphs(node: LexborNode, depth: int = 0) -> list[LexborNode]:
     """The innermost paragraph-like blocks of node (itself when it holds none) that read
-    as a lead; headings, lists and tables are not one."""
+    as a lead; the headline, lists and tables are not one."""
     if node.tag not in LEAD_TAGS or len(node.text(strip=True)) > LEAD_MAX:
         return []
     children = [child for child in node.iter() if child.tag in LEAD_BLOCK_TAGS]

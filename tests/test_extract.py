@@ -406,3 +406,10 @@ def test_commentary_is_an_article_not_comments() -> None:
     )
     texts = _texts(extract_body(doc))
     assert [text.split(":")[0] for text in texts] == ["Paragraph 1", "Paragraph 2", "Paragraph 3"]
+
+
+def test_deck_in_an_h2_under_the_headline_is_the_lead() -> None:
+    body = "".join(_para(n) for n in range(1, 5))
+    doc = _doc(f"<div><h1>Trams approved</h1><h2>{LEAD}</h2><div class='body'>{body}</div></div>")
+    texts = _texts(extract_body(doc))
+    assert texts[:2] == [LEAD, _texts(extract_body(_doc(body)))[0]]
