@@ -413,3 +413,11 @@ def test_deck_in_an_h2_under_the_headline_is_the_lead() -> None:
     doc = _doc(f"<div><h1>Trams approved</h1><h2>{LEAD}</h2><div class='body'>{body}</div></div>")
     texts = _texts(extract_body(doc))
     assert texts[:2] == [LEAD, _texts(extract_body(_doc(body)))[0]]
+
+
+def test_short_copyright_lines_are_dropped() -> None:
+    # Photo credits and copyright notices outside <figcaption> markup.
+    credit = "<div>Marco Odermatt, ski star from Switzerland. © AFP / MARCO BERTORELLO</div>"
+    doc = _doc(f"<article>{_para(1)}{credit}{_para(2)}</article>")
+    texts = _texts(extract_body(doc))
+    assert [text.split(":")[0] for text in texts] == ["Paragraph 1", "Paragraph 2"]
