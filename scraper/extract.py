@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
@@ -63,9 +63,7 @@ CHROME_NAMES = (
     "sidebar", "slider", "carousel", "modal", "popup", "dialog", "flyout", "aside",
     "testimonial", "login",
 )  # fmt: skip
-CHROME_SELECTOR = ", ".join(
-    f"[{attr}*={name} i]" for name in CHROME_NAMES for attr in ("class", "id")
-)
+_CHROME_RE = re.compile("|".join(CHROME_NAMES), re.IGNORECASE)
 CHROME_PENALTY = 0.3
 MAIN_SELECTOR = "main, [role=main]"
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the best joins it
@@ -124,8 +122,9 @@ def extract_body(doc: Document, *, remove: Sequence[str] = (), body: Sequence[st
 
 
 def _walk_best(tree: LexborHTMLParser, *, title: str) -> Body:
+    """The best container's blocks, led by its lead (a leaf block: nothing to clean)."""
     nodes = find_body(tree)
-    return blocks_from(_cleaned(nodes), title=title) if nodes else Body(())
+    return blocks_from(_with_lead(_cleaned(nodes)), title=title) if nodes else Body(())
 
 
 def _clone(doc: Document) -> LexborHTMLParser:
@@ -169,7 +168,7 @@ def _title(tree: LexborHTMLParser) -> str:
 
 def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     """The best-scoring container and its body-like siblings, in document order."""
-    chrome = _chrome_ids(tree)
+    chrome = _Chrome()
     scores = _score_parents(tree, PARAGRAPHS, chrome=chrome)
     if max(scores.near.values(), default=0.0) < WEAK_SCORE:
         scores = _score_parents(tree, PARAGRAPHS_AND_DIVS, chrome=chrome)
@@ -179,7 +178,7 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     if best is None:
         return []
     best = _first_of_kind(_climb(best, scores.inside), scores)
-    return _with_lead(_with_siblings(best, scores.near, chrome=chrome))
+    return _with_siblings(best, scores.near, chrome=chrome)
 
 
 def _first_of_kind(best: _Candidate, scores: _Scores) -> _Candidate:
@@ -248,9 +247,7 @@ class _Scores:
     nodes: dict[int, LexborNode]
 
 
-def _score_parents(
-    tree: LexborHTMLParser, selector: str, *, chrome: frozenset[int] = frozenset()
-) -> _Scores:
+def _score_parents(tree: LexborHTMLParser, selector: str, *, chrome: _Chrome) -> _Scores:
     scores: dict[int, float] = {}
     inside: dict[int, float] = {}
     chains: dict[int, tuple[LexborNode, ...]] = {}
@@ -268,7 +265,7 @@ def _score_parents(
         if not score:
             continue
         chain = _ancestors(para, chains)
-        if chrome and _in_chrome(para, chain, chrome):
+        if _in_chrome(para, chrome):
             score *= CHROME_PENALTY
         inside[para.mem_id] = inside.get(para.mem_id, 0.0) + score
         for depth, ancestor in enumerate(chain):
@@ -321,19 +318,48 @@ def _link_density(node: LexborNode) -> float:
     return min(links / total, 1.0)
 
 
-def _chrome_ids(tree: LexborHTMLParser) -> frozenset[int]:
-    """Nodes named as layout chrome, unless they hold <main>: a page wrapper
-    ("dialog-off-canvas-main-canvas") holds the article too."""
-    return frozenset(
-        node.mem_id for node in tree.css(CHROME_SELECTOR) if node.css_first(MAIN_SELECTOR) is None
-    )
+@dataclass(slots=True)
+class _Chrome:
+    """Which nodes are named as layout chrome (own) and sit in such a node (above),
+    judged once per node of one page: mem_id -> answer."""
+
+    own: dict[int, bool] = field(default_factory=dict)
+    above: dict[int, bool] = field(default_factory=dict)
 
 
-def _in_chrome(para: LexborNode, chain: tuple[LexborNode, ...], chrome: frozenset[int]) -> bool:
-    """Whether a paragraph or one of its ancestors below <body> is named as chrome."""
-    return para.mem_id in chrome or any(
-        node.mem_id in chrome for node in chain if node.tag != "body"
-    )
+def _chrome_named(node: LexborNode, chrome: _Chrome) -> bool:
+    """Whether node's class or id names layout chrome, unless it holds <main>: a page
+    wrapper ("dialog-off-canvas-main-canvas") holds the article too."""
+    key = node.mem_id
+    answer = chrome.own.get(key)
+    if answer is None:
+        element = not (node.tag or "-").startswith("-")  # comments have no attributes
+        names = f"{node.attrs.get('class') or ''} {node.id or ''}" if element else ""
+        answer = (
+            len(names) > 1
+            and _CHROME_RE.search(names) is not None
+            and node.css_first(MAIN_SELECTOR) is None
+        )
+        chrome.own[key] = answer
+    return answer
+
+
+def _in_chrome(node: LexborNode, chrome: _Chrome) -> bool:
+    """Whether node or one of its ancestors below <body> is named as chrome."""
+    path: list[LexborNode] = []
+    current: LexborNode | None = node
+    answer = False
+    while current is not None and current.tag not in ("body", "html", "-document"):
+        known = chrome.above.get(current.mem_id)
+        if known is not None:
+            answer = known
+            break
+        path.append(current)
+        current = current.parent
+    for step in reversed(path):
+        answer = answer or _chrome_named(step, chrome)
+        chrome.above[step.mem_id] = answer
+    return answer
 
 
 def _best(scores: _Scores) -> _Candidate | None:
@@ -368,7 +394,7 @@ def _is_prior(node: LexborNode) -> bool:
 
 
 def _with_siblings(
-    best: _Candidate, scores: dict[int, float], *, chrome: frozenset[int]
+    best: _Candidate, scores: dict[int, float], *, chrome: _Chrome
 ) -> list[LexborNode]:
     """The best node and the siblings that read as more of the body; a sibling named as
     layout chrome (a slider, a sidebar) does not join."""
@@ -382,7 +408,7 @@ def _with_siblings(
         for sibling in parent.iter()
         if sibling.mem_id == chosen
         or (
-            sibling.mem_id not in chrome
+            not _chrome_named(sibling, chrome)
             and _joins(sibling, scores.get(sibling.mem_id, 0.0), threshold)
         )
     ]

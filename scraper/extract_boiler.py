@@ -166,5 +166,8 @@ def in_strong_boilerplate(node: LexborNode) -> bool:
 
 def _is_strong(node: LexborNode, strong: Sequence[str]) -> bool:
     attrs = node.attributes
-    names = _ARTICLE_NAMES.sub("", f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower())
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    if not any(word in names for word in strong):
+        return False
+    names = _ARTICLE_NAMES.sub("", names)
     return any(word in names for word in strong)
