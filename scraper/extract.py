@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
@@ -67,11 +67,31 @@ CLIMB_LEVELS = 5
 INSIDE_DEPTH = 10  # levels above a paragraph that count it as held inside
 FIRST_SHARE = 0.15  # an earlier article like the best, scoring this share of it, is the page's
 FIRST_MIN = 12.0  # and this much: several paragraphs, not a standfirst in a layout class
+# Layout chrome (a sidebar, a slider, a pop-up): a paragraph inside it scores this share,
+# so that a short article beats a long testimonial carousel or a sidebar's text.
+CHROME_NAMES = (
+    "sidebar", "slider", "carousel", "modal", "popup", "dialog", "flyout", "aside",
+    "testimonial", "login",
+)  # fmt: skip
+_CHROME_RE = re.compile("|".join(CHROME_NAMES), re.IGNORECASE)
+CHROME_PENALTY = 0.3
+MAIN_SELECTOR = "main, [role=main]"
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the best joins it
 SIBLING_PARAGRAPH = 80  # or a plain paragraph this long with few links
 SIBLING_MAX_LINKS = 0.25
 PART_LEVELS = 10  # a chunk of a split body shares an ancestor this close with the best
 PART_MIN = 5.0  # and scores this much: a paragraph or more
+LEAD_SIBLINGS = 3  # elements before the body looked at for a lead
+LEAD_MIN = 80  # characters
+# A lead is in one of these (a deck is often an <h2> under the <h1> headline).
+LEAD_TAGS = frozenset({"p", "div", "section", "header", "hgroup", "h2"})
+LEAD_BLOCK_TAGS = LEAD_TAGS | {
+    "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure",
+}  # fmt: skip
+LEAD_DEPTH = 4
+LEAD_CLIMB = 3  # levels above a body that opens its container
+LEAD_MAX = 1500  # characters: a longer element before the body is no lead
+LEAD_STOP = frozenset({"ul", "ol", "table", "form", "nav", "head"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +139,9 @@ def _scored(doc: Document, tree: LexborHTMLParser, *, title: str, remove: Sequen
 
 
 def _walk_best(tree: LexborHTMLParser, *, title: str) -> Body:
+    """The best container's blocks, led by its lead (a leaf block: nothing to clean)."""
     nodes = with_lead(tree, find_body(tree), title=title)
-    return blocks_from(_cleaned(nodes), title=title) if nodes else Body(())
+    return blocks_from(_with_lead(_cleaned(nodes)), title=title) if nodes else Body(())
 
 
 def _clone(doc: Document) -> LexborHTMLParser:
@@ -164,10 +185,11 @@ def _title(tree: LexborHTMLParser) -> str:
 
 def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     """The best-scoring container and its body-like siblings, in document order."""
-    scores = _score_parents(tree, PARAGRAPHS)
+    chrome = _Chrome()
+    scores = _score_parents(tree, PARAGRAPHS, chrome=chrome)
     top = max(scores.near.values(), default=0.0)
     if top < DIV_RETRY:
-        with_divs = _score_parents(tree, PARAGRAPHS_AND_DIVS)
+        with_divs = _score_parents(tree, PARAGRAPHS_AND_DIVS, chrome=chrome)
         if top < WEAK_SCORE or max(with_divs.near.values(), default=0.0) > DIV_GAIN * top:
             scores = with_divs
     if not scores.near:
@@ -176,7 +198,7 @@ def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
     if best is None:
         return []
     first = _first_of_kind(_climb(best, scores.inside), scores)
-    return _with_parts(first.node, _with_siblings(first, scores.near), scores)
+    return _with_parts(first.node, _with_siblings(first, scores.near, chrome=chrome), scores)
 
 
 def _first_of_kind(best: _Candidate, scores: _Scores) -> _Candidate:
@@ -291,7 +313,7 @@ class _Scores:
     nodes: dict[int, LexborNode]
 
 
-def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
+def _score_parents(tree: LexborHTMLParser, selector: str, *, chrome: _Chrome) -> _Scores:
     scores: dict[int, float] = {}
     inside: dict[int, float] = {}
     chains: dict[int, tuple[LexborNode, ...]] = {}
@@ -311,8 +333,11 @@ def _score_parents(tree: LexborHTMLParser, selector: str) -> _Scores:
             score *= 1.0 - _link_share(para, len(text))
         if not score:
             continue
+        chain = _ancestors(para, chains)
+        if _in_chrome(para, chrome):
+            score *= CHROME_PENALTY
         inside[para.mem_id] = inside.get(para.mem_id, 0.0) + score
-        for depth, ancestor in enumerate(_ancestors(para, chains)):
+        for depth, ancestor in enumerate(chain):
             key = ancestor.mem_id
             inside[key] = inside.get(key, 0.0) + score
             if depth < len(LEVEL_SHARES):
@@ -370,6 +395,50 @@ def _link_density(node: LexborNode) -> float:
     return min(links / total, 1.0)
 
 
+@dataclass(slots=True)
+class _Chrome:
+    """Which nodes are named as layout chrome (own) and sit in such a node (above),
+    judged once per node of one page: mem_id -> answer."""
+
+    own: dict[int, bool] = field(default_factory=dict)
+    above: dict[int, bool] = field(default_factory=dict)
+
+
+def _chrome_named(node: LexborNode, chrome: _Chrome) -> bool:
+    """Whether node's class or id names layout chrome, unless it holds <main>: a page
+    wrapper ("dialog-off-canvas-main-canvas") holds the article too."""
+    key = node.mem_id
+    answer = chrome.own.get(key)
+    if answer is None:
+        element = not (node.tag or "-").startswith("-")  # comments have no attributes
+        names = f"{node.attrs.get('class') or ''} {node.id or ''}" if element else ""
+        answer = (
+            len(names) > 1
+            and _CHROME_RE.search(names) is not None
+            and node.css_first(MAIN_SELECTOR) is None
+        )
+        chrome.own[key] = answer
+    return answer
+
+
+def _in_chrome(node: LexborNode, chrome: _Chrome) -> bool:
+    """Whether node or one of its ancestors below <body> is named as chrome."""
+    path: list[LexborNode] = []
+    current: LexborNode | None = node
+    answer = False
+    while current is not None and current.tag not in ("body", "html", "-document"):
+        known = chrome.above.get(current.mem_id)
+        if known is not None:
+            answer = known
+            break
+        path.append(current)
+        current = current.parent
+    for step in reversed(path):
+        answer = answer or _chrome_named(step, chrome)
+        chrome.above[step.mem_id] = answer
+    return answer
+
+
 def _best(scores: _Scores) -> _Candidate | None:
     """The top candidate by score, link density and markup prior; candidates inside a
     comment or related-stories box only when every candidate is (the page's own markup
@@ -421,7 +490,11 @@ def _is_prior(node: LexborNode) -> bool:
     return _PRIOR_RE.search(names.lower()) is not None
 
 
-def _with_siblings(best: _Candidate, scores: dict[int, float]) -> list[LexborNode]:
+def _with_siblings(
+    best: _Candidate, scores: dict[int, float], *, chrome: _Chrome
+) -> list[LexborNode]:
+    """The best node and the siblings that read as more of the body; a sibling named as
+    layout chrome (a slider, a sidebar) does not join."""
     parent = best.node.parent
     if parent is None or best.node.tag == "body":
         return [best.node]
@@ -430,8 +503,70 @@ def _with_siblings(best: _Candidate, scores: dict[int, float]) -> list[LexborNod
     return [
         sibling
         for sibling in parent.iter()
-        if sibling.mem_id == chosen or _joins(sibling, scores.get(sibling.mem_id, 0.0), threshold)
+        if sibling.mem_id == chosen
+        or (
+            not _chrome_named(sibling, chrome)
+            and _joins(sibling, scores.get(sibling.mem_id, 0.0), threshold)
+        )
     ]
+
+
+def _with_lead(nodes: list[LexborNode]) -> list[LexborNode]:
+    """The body with its lead: the prose paragraphs of the few elements just before it
+    (a standfirst in "intro", "lead" or "article-header" markup, outside the body's
+    container), in document order. When the body opens its container, the elements
+    before the container are looked at."""
+    anchor = nodes[0]
+    for _ in range(LEAD_CLIMB):
+        if anchor.tag == "body" or _content_before(anchor) or anchor.parent is None:
+            break
+        anchor = anchor.parent
+    if anchor.tag == "body":
+        return nodes
+    lead: list[LexborNode] = []
+    sibling = anchor.prev
+    seen = 0
+    while sibling is not None and seen < LEAD_SIBLINGS and sibling.tag not in LEAD_STOP:
+        if _has_text(sibling):
+            seen += 1
+            lead[:0] = _lead_paragraphs(sibling)
+        sibling = sibling.prev
+    return lead + nodes
+
+
+def _content_before(node: LexborNode) -> bool:
+    sibling = node.prev
+    while sibling is not None:
+        if _has_text(sibling):
+            return True
+        sibling = sibling.prev
+    return False
+
+
+def _has_text(node: LexborNode) -> bool:
+    return not (node.tag or "-").startswith("-") and bool(node.text(strip=True))
+
+
+def _lead_paragraphs(node: LexborNode, depth: int = 0) -> list[LexborNode]:
+    """The innermost paragraph-like blocks of node (itself when it holds none) that read
+    as a lead; the headline, lists and tables are not one."""
+    if node.tag not in LEAD_TAGS or len(node.text(strip=True)) > LEAD_MAX:
+        return []
+    children = [child for child in node.iter() if child.tag in LEAD_BLOCK_TAGS]
+    if not children:
+        return [node] if _is_lead(node) else []
+    if depth >= LEAD_DEPTH:
+        return []
+    return [part for child in children for part in _lead_paragraphs(child, depth + 1)]
+
+
+def _is_lead(node: LexborNode) -> bool:
+    text = node.text(strip=True)
+    return (
+        len(text) >= LEAD_MIN
+        and _PUNCTUATION_RE.search(text) is not None
+        and _link_density(node) < SIBLING_MAX_LINKS
+    )
 
 
 def _joins(sibling: LexborNode, score: float, threshold: float) -> bool:

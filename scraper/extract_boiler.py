@@ -8,14 +8,16 @@ document is, and nested matches stay safe to touch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-# Elements that never hold article prose.
+# Elements that never hold article prose; ruby readings (<rt>, <rp>: the kana printed
+# over Japanese kanji) would otherwise be read inline, doubling each annotated word.
 TAG_SELECTOR = (
     "script, style, noscript, template, iframe, svg, canvas, button, select, input, "
-    "textarea, nav, footer, aside, menu, dialog, figcaption, link, object, embed, "
+    "textarea, nav, footer, aside, menu, dialog, figcaption, link, object, embed, rt, rp, "
     "[hidden], [aria-hidden=true]"
 )
 # Roles and inline styles are checked in Python on the few elements that carry them:
@@ -74,6 +76,9 @@ STRONG_BOILER = (
     "more-stories", "morestories", "promo", "sponsor", "advert", "author-bio", "bio-box",
     "footer", "forum", "placeholder", "caption", "gallery", "legends", *BOXES,
 )  # fmt: skip
+# Names holding a boilerplate word that name an article: Drupal's "node-promoted" (shown
+# on the front page, not a promo box), "commentary" (an opinion piece, not comments).
+_ARTICLE_NAMES = re.compile("promoted|commentary")
 # Before the body is chosen only comment sections are removed whatever they hold: a
 # "teaser" or "related" class sometimes wraps the article itself.
 COMMENT_BOILER = ("comment", "disqus", "respond")
@@ -176,11 +181,14 @@ def in_strong_boilerplate(node: LexborNode) -> bool:
         attrs = current.attributes
         names.append(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
         current = current.parent
-    joined = " ".join(names).lower()
+    joined = _ARTICLE_NAMES.sub("", " ".join(names).lower())
     return any(word in joined for word in STRONG_BOILER)
 
 
 def _is_strong(node: LexborNode, strong: Sequence[str]) -> bool:
     attrs = node.attributes
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    if not any(word in names for word in strong):
+        return False
+    names = _ARTICLE_NAMES.sub("", names)
     return any(word in names for word in strong)

@@ -43,6 +43,7 @@ SKIP = frozenset({"-comment", "summary", "img", "video", "audio", "source", "pic
 MAX_LINK_SHARE = 0.6
 REPEATABLE = 200  # characters of a paragraph that is kept when said again
 TAIL_MAX = 40  # characters of a trailing line that is dropped when unpunctuated
+CREDIT_MAX = 200  # characters of a line with a copyright sign that is dropped
 SENTENCE_END = (".", "!", "?", '"', "\u201d", "\u00bb", ")", "\u3002", "\uff01", "\uff1f")
 
 
@@ -162,6 +163,11 @@ def _repeatable(walk: _Walk, kind: BlockKind, text: str) -> bool:
     return not walk.repeating or (bool(walk.blocks) and walk.blocks[-1].text == text)
 
 
+def _is_credit(text: str) -> bool:
+    """A short line with a copyright sign: a photo credit or a copyright notice."""
+    return len(text) < CREDIT_MAX and "\u00a9" in text
+
+
 def _flush(walk: _Walk, kind: BlockKind, level: int) -> None:
     if walk.parts:
         text, links = "".join(walk.parts), walk.links
@@ -179,6 +185,8 @@ def _emit(
         walk.repeating = walk.repeating or len(text) >= REPEATABLE
         return
     if links > MAX_LINK_SHARE * len(text) or (kind != "heading" and is_ui_line(text)):
+        return
+    if _is_credit(text):
         return
     if kind == "paragraph" and len(text) >= REPEATABLE:
         walk.repeating = text in walk.seen

@@ -403,8 +403,10 @@ def test_lead_printed_with_the_headline_outside_the_body_is_kept() -> None:
     assert [t.split(":")[0] for t in texts[1:]] == [f"Paragraph {n}" for n in range(5)]
 
 
-def test_no_lead_is_taken_from_a_box_or_after_the_body() -> None:
-    box = f"<div class='teaser'><p>Elsewhere: {PARA}</p></div>"
+def test_no_lead_is_taken_from_a_linked_teaser_or_after_the_body() -> None:
+    # A box of prose named "teaser" before the body is often the lead itself (German
+    # CMSs call the standfirst "Teaser"); a teaser for another story is a link.
+    box = f"<div class='teaser'><p><a href='/other'>Elsewhere: {PARA}</a></p></div>"
     story = "".join(_para(n) for n in range(5))
     after = f"<p>After the story: {PARA}</p>"
     doc = _doc(f"<div><h1>Trams approved</h1>{box}<div><div>{story}</div></div>{after}</div>")
@@ -491,3 +493,97 @@ def test_stream_of_story_cards_loses_to_the_article() -> None:
     assert [t.split(":")[0] for t in _texts(extract_body(doc))] == [
         f"Paragraph {n}" for n in range(3)
     ]
+
+
+def test_ruby_readings_left_out() -> None:
+    # Japanese pages print kana readings over kanji (<ruby>子<rt>こ</rt></ruby>): the text
+    # is the base characters alone.
+    kanji = "<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp></ruby>"
+    line = f"<ruby>子<rt>こ</rt></ruby>どもへの{kanji}をなくすための法律ができて、親が教育する。"
+    doc = _doc(f"<article>{''.join(f'<p>{line}{n}</p>' for n in range(3))}</article>")
+    assert (
+        _texts(extract_body(doc))[0] == "子どもへの虐待をなくすための法律ができて、親が教育する。0"
+    )
+
+
+def test_short_article_beats_a_testimonial_slider() -> None:
+    # A carousel of long quotes outscores a two-paragraph page by length alone; layout
+    # chrome (slider, sidebar, pop-up) weighs less than the page's own text.
+    quote = f"{PARA} {PARA} {PARA}"
+    quotes = "".join(f"<div class='slide'><p>Client {n}: {quote}</p></div>" for n in range(4))
+    doc = _doc(
+        f"<div class='row'><div class='intro'>{_para(1)}{_para(2)}{_para(3)}</div></div>"
+        f"<div class='row'><div class='testimonial-slider'>{quotes}</div></div>"
+    )
+    texts = _texts(extract_body(doc))
+    assert texts[0].startswith("Paragraph 1:")
+    assert not any(text.startswith("Client") for text in texts)
+
+
+def test_drupal_promoted_node_is_an_article() -> None:
+    # "node-promoted" marks an article shown on the front page, not a promo box.
+    article = f"<div class='node node-article node-promoted'>{_para(1)}{_para(2)}</div>"
+    doc = _doc(f"{article}<div class='block'><p>Newest: {PARA}</p></div>")
+    texts = _texts(extract_body(doc))
+    assert [text.split(":")[0] for text in texts] == ["Paragraph 1", "Paragraph 2"]
+
+
+LEAD = "The city will build four new tram lines by 2030, the council decided after a long debate."
+
+
+def test_lead_before_the_body_container_is_kept() -> None:
+    # A standfirst in its own "intro" block next to the body's container is the
+    # article's first paragraph; the headline and a short dateline are not.
+    header = (
+        "<div class='article-header'><h1>Trams approved</h1><p>May 5, 2024</p>"
+        f"<p class='intro'>{LEAD}</p></div>"
+    )
+    body = "".join(_para(n) for n in range(1, 5))
+    doc = _doc(f"<div class='page'>{header}<div class='body'>{body}</div></div>")
+    texts = _texts(extract_body(doc))
+    assert texts[0] == LEAD
+    assert texts[1].startswith("Paragraph 1:")
+    assert "May 5, 2024" not in texts
+
+
+def test_lead_before_the_container_the_body_opens_is_kept() -> None:
+    # The body opens a column wrapper; the lead sits before the wrapper.
+    body = "".join(_para(n) for n in range(1, 5))
+    doc = _doc(f"<div><div class='lead'>{LEAD}</div><div class='col'><div>{body}</div></div></div>")
+    assert _texts(extract_body(doc))[0] == LEAD
+
+
+def test_lists_and_link_lines_before_the_body_are_no_lead() -> None:
+    links = "".join(
+        f"<li><a href='/s{n}'>Story {n}, with a long linked title here</a></li>" for n in range(3)
+    )
+    teaser = f"<div><a href='/t'>{LEAD}</a></div>"
+    body = "".join(_para(n) for n in range(1, 5))
+    doc = _doc(f"<div><ul>{links}</ul>{teaser}<div class='body'>{body}</div></div>")
+    assert _texts(extract_body(doc))[0].startswith("Paragraph 1:")
+
+
+def test_commentary_is_an_article_not_comments() -> None:
+    # "commentary" names an opinion piece; a comment section beside it still goes.
+    comments = "".join(f"<p>Reader {n}: {PARA}</p>" for n in range(3))
+    doc = _doc(
+        f"<div class='sect news commentary'>{_para(1)}{_para(2)}{_para(3)}</div>"
+        f"<div class='comments'>{comments}</div>"
+    )
+    texts = _texts(extract_body(doc))
+    assert [text.split(":")[0] for text in texts] == ["Paragraph 1", "Paragraph 2", "Paragraph 3"]
+
+
+def test_deck_in_an_h2_under_the_headline_is_the_lead() -> None:
+    body = "".join(_para(n) for n in range(1, 5))
+    doc = _doc(f"<div><h1>Trams approved</h1><h2>{LEAD}</h2><div class='body'>{body}</div></div>")
+    texts = _texts(extract_body(doc))
+    assert texts[:2] == [LEAD, _texts(extract_body(_doc(body)))[0]]
+
+
+def test_short_copyright_lines_are_dropped() -> None:
+    # Photo credits and copyright notices outside <figcaption> markup.
+    credit = "<div>Marco Odermatt, ski star from Switzerland. © AFP / MARCO BERTORELLO</div>"
+    doc = _doc(f"<article>{_para(1)}{credit}{_para(2)}</article>")
+    texts = _texts(extract_body(doc))
+    assert [text.split(":")[0] for text in texts] == ["Paragraph 1", "Paragraph 2"]

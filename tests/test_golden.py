@@ -22,7 +22,7 @@ CORPUS = Path(__file__).parent.parent / "fixtures" / "corpus"
 TEXT_CASES = [
     ("fundus/ca-NationalPost_2024_08_28", 0.94, 0.95),
     ("fundus/ca-TheProvince_2026_06_06", 0.96, 0.94),
-    ("fundus/ca-CBCNews_2024_08_08", 0.95, 0.95),
+    ("fundus/ca-CBCNews_2024_08_08", 0.92, 0.95),  # its deck (a lead) is not in the gold
     ("fundus/cn-People_2024_04_24", 0.94, 0.97),
     ("fundus/de-DW_2023_04_28", 0.94, 0.97),  # its lead sits with the headline
     ("fundus/de-Heise_2024_04_19", 0.97, 0.92),
