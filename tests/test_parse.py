@@ -8,7 +8,7 @@ from pathlib import Path
 
 import charset_normalizer
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from scraper import parse
@@ -151,6 +151,8 @@ _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_s
 
 @given(_TEXT)
 def test_undeclared_utf8_round_trips(text: str) -> None:
+    # U+FEFF first is encoded as the UTF-8 byte-order mark, which decoding drops (WHATWG).
+    assume(not text.startswith("\ufeff"))
     assert parse.decode(raw(text.encode("utf-8")), source_name="t") == text
 
 
