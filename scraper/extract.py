@@ -16,15 +16,17 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from scraper.extract_boiler import (
     COMMENT_BOILER,
+    PUNCTUATION_RE,
     STRONG_BOILER,
     in_strong_boilerplate,
     is_boilerplate_named,
+    link_density,
     remove_all,
     remove_boilerplate,
     remove_boilerplate_in,
 )
 from scraper.extract_ld import with_stated_body
-from scraper.extract_lead import with_lead
+from scraper.extract_lead import lead_after_headline, lead_before_body
 from scraper.extract_walk import blocks_from
 from scraper.model import Body, Document
 
@@ -50,8 +52,6 @@ PRIOR_CLASSES = (
 _PRIOR_RE = re.compile(
     "(?:^|[^a-z0-9])(?:" + "|".join(re.escape(name) for name in PRIOR_CLASSES) + ")"
 )
-PUNCTUATION = ",.;:!?\uff0c\u3001\u3002\uff01\uff1f\u060c\u0964"  # CJK, Arabic, Devanagari marks
-_PUNCTUATION_RE = re.compile(f"[{re.escape(PUNCTUATION)}]")
 MIN_PARAGRAPH = 25  # characters
 TOP_CANDIDATES = 6
 PRIOR_BONUS = 1.4
@@ -81,17 +81,6 @@ SIBLING_PARAGRAPH = 80  # or a plain paragraph this long with few links
 SIBLING_MAX_LINKS = 0.25
 PART_LEVELS = 10  # a chunk of a split body shares an ancestor this close with the best
 PART_MIN = 5.0  # and scores this much: a paragraph or more
-LEAD_SIBLINGS = 3  # elements before the body looked at for a lead
-LEAD_MIN = 80  # characters
-# A lead is in one of these (a deck is often an <h2> under the <h1> headline).
-LEAD_TAGS = frozenset({"p", "div", "section", "header", "hgroup", "h2"})
-LEAD_BLOCK_TAGS = LEAD_TAGS | {
-    "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure",
-}  # fmt: skip
-LEAD_DEPTH = 4
-LEAD_CLIMB = 3  # levels above a body that opens its container
-LEAD_MAX = 1500  # characters: a longer element before the body is no lead
-LEAD_STOP = frozenset({"ul", "ol", "table", "form", "nav", "head"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +129,8 @@ def _scored(doc: Document, tree: LexborHTMLParser, *, title: str, remove: Sequen
 
 def _walk_best(tree: LexborHTMLParser, *, title: str) -> Body:
     """The best container's blocks, led by its lead (a leaf block: nothing to clean)."""
-    nodes = with_lead(tree, find_body(tree), title=title)
-    return blocks_from(_with_lead(_cleaned(nodes)), title=title) if nodes else Body(())
+    nodes = lead_after_headline(tree, find_body(tree), title=title)
+    return blocks_from(lead_before_body(_cleaned(nodes)), title=title) if nodes else Body(())
 
 
 def _clone(doc: Document) -> LexborHTMLParser:
@@ -268,7 +257,7 @@ def _is_part(best: LexborNode, other: LexborNode, near: dict[int, LexborNode]) -
         and len(common.css("h1, article")) <= 1
         and not in_strong_boilerplate(other)
         and not is_boilerplate_named(other)
-        and _link_density(other) < SIBLING_MAX_LINKS
+        and link_density(other) < SIBLING_MAX_LINKS
     )
 
 
@@ -289,7 +278,7 @@ def _richer_ancestor(node: LexborNode, inside: dict[int, float]) -> LexborNode |
         if ancestor is None or ancestor.tag in ("body", "html"):
             return None
         if inside.get(ancestor.mem_id, 0.0) >= CLIMB_RATIO * held:
-            return ancestor if _link_density(ancestor) <= CLIMB_MAX_LINKS else None
+            return ancestor if link_density(ancestor) <= CLIMB_MAX_LINKS else None
         ancestor = ancestor.parent
     return None
 
@@ -298,7 +287,7 @@ def _paragraph_score(text: str) -> float:
     length = len(text)
     if length < MIN_PARAGRAPH:
         return 0.0
-    punct = len(_PUNCTUATION_RE.findall(text))
+    punct = len(PUNCTUATION_RE.findall(text))
     return 1.0 + min(punct, 10) + min(length / 100, 3.0)
 
 
@@ -387,14 +376,6 @@ def _link_share(node: LexborNode, length: int) -> float:
     return min(links / length, 1.0) if length else 1.0
 
 
-def _link_density(node: LexborNode) -> float:
-    total = len(node.text(strip=True))
-    if not total:
-        return 1.0
-    links = sum(len(a.text(strip=True)) for a in node.css("a"))
-    return min(links / total, 1.0)
-
-
 @dataclass(slots=True)
 class _Chrome:
     """Which nodes are named as layout chrome (own) and sit in such a node (above),
@@ -446,7 +427,7 @@ def _best(scores: _Scores) -> _Candidate | None:
     top = sorted(scores.near.items(), key=lambda item: item[1], reverse=True)[:TOP_CANDIDATES]
     ranked = [
         _Candidate(
-            node, score * (1.0 - _link_density(node)) * _prior(node) * _cards(node, scores.inside)
+            node, score * (1.0 - link_density(node)) * _prior(node) * _cards(node, scores.inside)
         )
         for node, score in ((scores.nodes[key], score) for key, score in top)
     ]
@@ -511,68 +492,10 @@ def _with_siblings(
     ]
 
 
-def _with_lead(nodes: list[LexborNode]) -> list[LexborNode]:
-    """The body with its lead: the prose paragraphs of the few elements just before it
-    (a standfirst in "intro", "lead" or "article-header" markup, outside the body's
-    container), in document order. When the body opens its container, the elements
-    before the container are looked at."""
-    anchor = nodes[0]
-    for _ in range(LEAD_CLIMB):
-        if anchor.tag == "body" or _content_before(anchor) or anchor.parent is None:
-            break
-        anchor = anchor.parent
-    if anchor.tag == "body":
-        return nodes
-    lead: list[LexborNode] = []
-    sibling = anchor.prev
-    seen = 0
-    while sibling is not None and seen < LEAD_SIBLINGS and sibling.tag not in LEAD_STOP:
-        if _has_text(sibling):
-            seen += 1
-            lead[:0] = _lead_paragraphs(sibling)
-        sibling = sibling.prev
-    return lead + nodes
-
-
-def _content_before(node: LexborNode) -> bool:
-    sibling = node.prev
-    while sibling is not None:
-        if _has_text(sibling):
-            return True
-        sibling = sibling.prev
-    return False
-
-
-def _has_text(node: LexborNode) -> bool:
-    return not (node.tag or "-").startswith("-") and bool(node.text(strip=True))
-
-
-def _lead_paragraphs(node: LexborNode, depth: int = 0) -> list[LexborNode]:
-    """The innermost paragraph-like blocks of node (itself when it holds none) that read
-    as a lead; the headline, lists and tables are not one."""
-    if node.tag not in LEAD_TAGS or len(node.text(strip=True)) > LEAD_MAX:
-        return []
-    children = [child for child in node.iter() if child.tag in LEAD_BLOCK_TAGS]
-    if not children:
-        return [node] if _is_lead(node) else []
-    if depth >= LEAD_DEPTH:
-        return []
-    return [part for child in children for part in _lead_paragraphs(child, depth + 1)]
-
-
-def _is_lead(node: LexborNode) -> bool:
-    text = node.text(strip=True)
-    return (
-        len(text) >= LEAD_MIN
-        and _PUNCTUATION_RE.search(text) is not None
-        and _link_density(node) < SIBLING_MAX_LINKS
-    )
-
-
 def _joins(sibling: LexborNode, score: float, threshold: float) -> bool:
     if score >= threshold:
-        return _link_density(sibling) < SIBLING_MAX_LINKS * 2
+        return link_density(sibling) < SIBLING_MAX_LINKS * 2
     if sibling.tag != "p":
         return False
     text = sibling.text(strip=True)
-    return len(text) >= SIBLING_PARAGRAPH and _link_density(sibling) < SIBLING_MAX_LINKS
+    return len(text) >= SIBLING_PARAGRAPH and link_density(sibling) < SIBLING_MAX_LINKS

@@ -13,6 +13,10 @@ from collections.abc import Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+PUNCTUATION = ",.;:!?\uff0c\u3001\u3002\uff01\uff1f\u060c\u0964"  # CJK, Arabic, Devanagari marks
+PUNCTUATION_RE = re.compile(f"[{re.escape(PUNCTUATION)}]")
+
+
 # Elements that never hold article prose; ruby readings (<rt>, <rp>: the kana printed
 # over Japanese kanji) would otherwise be read inline, doubling each annotated word.
 TAG_SELECTOR = (
@@ -192,3 +196,12 @@ def _is_strong(node: LexborNode, strong: Sequence[str]) -> bool:
         return False
     names = _ARTICLE_NAMES.sub("", names)
     return any(word in names for word in strong)
+
+
+def link_density(node: LexborNode) -> float:
+    """The share of node's text that is link text (1.0 for a node without text)."""
+    total = len(node.text(strip=True))
+    if not total:
+        return 1.0
+    links = sum(len(a.text(strip=True)) for a in node.css("a"))
+    return min(links / total, 1.0)

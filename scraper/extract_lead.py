@@ -1,9 +1,13 @@
-"""The lead (standfirst) of an article printed with its headline, outside the body.
+"""The lead (standfirst) of an article, printed outside the container that holds the body.
 
-Many layouts put the headline and a one- or two-sentence lead in a title block, and the
-story in a separate column further down: the scored container never holds the lead.
-The paragraphs between the headline and the start of the chosen body, when they read as
-prose (long, punctuated, few links) and sit in no chrome-named box, are its lead.
+The scored container rarely holds the lead. Two places are looked at, and both are kept
+because each finds leads the other misses:
+- lead_after_headline: many layouts put the headline and a one- or two-sentence lead in
+  a title block, the story in a column further down. The paragraphs between the headline
+  and the body, when they read as prose (long, punctuated, few links) and sit in no
+  chrome-named box, are its lead.
+- lead_before_body: the few elements just before the body's container (or before the
+  wrapper the body opens), as "intro", "lead", "teaser" or "article-header" blocks.
 """
 
 from __future__ import annotations
@@ -11,16 +15,31 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.clean import normalize_space
-from scraper.extract_boiler import is_boilerplate_named
+from scraper.extract_boiler import PUNCTUATION_RE, is_boilerplate_named, link_density
 
 LEAD_MIN = 60  # characters: a sentence, not a kicker, a dateline or a byline
 LEAD_MAX_PARAGRAPHS = 2
 LEAD_MAX_LINKS = 0.2
 LEAD_LEVELS = 12  # the headline and the body meet within this many levels
 LEAD_END = (".", "!", "?", "\u3002", "\uff01", "\uff1f", "\u2026")
+# Before the body (lead_before_body): the few elements just before its container.
+LEAD_SIBLINGS = 3  # elements before the body looked at for a lead
+STANDFIRST_MIN = 80  # characters
+# A lead is in one of these (a deck is often an <h2> under the <h1> headline).
+LEAD_TAGS = frozenset({"p", "div", "section", "header", "hgroup", "h2"})
+LEAD_BLOCK_TAGS = LEAD_TAGS | {
+    "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure",
+}  # fmt: skip
+LEAD_DEPTH = 4
+LEAD_CLIMB = 3  # levels above a body that opens its container
+LEAD_MAX = 1500  # characters: a longer element before the body is no lead
+LEAD_STOP = frozenset({"ul", "ol", "table", "form", "nav", "head"})
+STANDFIRST_MAX_LINKS = 0.25
 
 
-def with_lead(tree: LexborHTMLParser, nodes: list[LexborNode], *, title: str) -> list[LexborNode]:
+def lead_after_headline(
+    tree: LexborHTMLParser, nodes: list[LexborNode], *, title: str
+) -> list[LexborNode]:
     """nodes, preceded by the lead paragraphs found between the headline and them."""
     headline = _headline(tree, title)
     if headline is None or not nodes or _inside_any(headline, nodes):
@@ -106,3 +125,61 @@ def _is_lead(node: LexborNode, common: LexborNode) -> bool:
             return False
         current = current.parent
     return True
+
+
+def lead_before_body(nodes: list[LexborNode]) -> list[LexborNode]:
+    """The body with its lead: the prose paragraphs of the few elements just before it
+    (a standfirst in "intro", "lead" or "article-header" markup, outside the body's
+    container), in document order. When the body opens its container, the elements
+    before the container are looked at."""
+    anchor = nodes[0]
+    for _ in range(LEAD_CLIMB):
+        if anchor.tag == "body" or _content_before(anchor) or anchor.parent is None:
+            break
+        anchor = anchor.parent
+    if anchor.tag == "body":
+        return nodes
+    lead: list[LexborNode] = []
+    sibling = anchor.prev
+    seen = 0
+    while sibling is not None and seen < LEAD_SIBLINGS and sibling.tag not in LEAD_STOP:
+        if _has_text(sibling):
+            seen += 1
+            lead[:0] = _lead_paragraphs(sibling)
+        sibling = sibling.prev
+    return lead + nodes
+
+
+def _content_before(node: LexborNode) -> bool:
+    sibling = node.prev
+    while sibling is not None:
+        if _has_text(sibling):
+            return True
+        sibling = sibling.prev
+    return False
+
+
+def _has_text(node: LexborNode) -> bool:
+    return not (node.tag or "-").startswith("-") and bool(node.text(strip=True))
+
+
+def _lead_paragraphs(node: LexborNode, depth: int = 0) -> list[LexborNode]:
+    """The innermost paragraph-like blocks of node (itself when it holds none) that read
+    as a lead; the headline, lists and tables are not one."""
+    if node.tag not in LEAD_TAGS or len(node.text(strip=True)) > LEAD_MAX:
+        return []
+    children = [child for child in node.iter() if child.tag in LEAD_BLOCK_TAGS]
+    if not children:
+        return [node] if _is_standfirst(node) else []
+    if depth >= LEAD_DEPTH:
+        return []
+    return [part for child in children for part in _lead_paragraphs(child, depth + 1)]
+
+
+def _is_standfirst(node: LexborNode) -> bool:
+    text = node.text(strip=True)
+    return (
+        len(text) >= STANDFIRST_MIN
+        and PUNCTUATION_RE.search(text) is not None
+        and link_density(node) < STANDFIRST_MAX_LINKS
+    )
