@@ -8,7 +8,6 @@ modified. Site rules may name selectors per field; they are tried before the gen
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,8 +26,23 @@ from scraper.authors import (
     labelled_names,
 )
 from scraper.dates import earliest_date, parse_date, written_days
-from scraper.jsonld import LinkedData, linked_data, resolve, strings
-from scraper.metascan import Scan, ancestor_tags, in_comments, scan
+from scraper.jsonld import linked_data, resolve, strings
+from scraper.metapage import (
+    _SITE_KEYS,
+    _TITLE_KEYS,
+    Page,
+    _around_heading,
+    _fold,
+    _h1_node,
+    _h1_nodes,
+    _lines,
+    _listed,
+    _near_heading,
+    _place_rank,
+    _text,
+    own_url,
+)
+from scraper.metascan import Scan, in_comments, scan
 from scraper.model import Body, Document, Metadata
 
 FIELDS = (
@@ -45,17 +59,6 @@ FIELDS = (
 )
 
 # Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
-_TITLE_KEYS = (
-    "og:title",
-    "twitter:title",
-    "citation_title",
-    "parsely-title",
-    "sailthru.title",
-    "dc.title",
-    "dcterms.title",
-    "title",
-    "headline",
-)
 _AUTHOR_KEYS = (
     "dc:creator",
     "dcterms:creator",
@@ -110,15 +113,6 @@ _MODIFIED_KEYS = (
     "lastmod",
     "article:modified",
 )
-_SITE_KEYS = (
-    "og:site_name",
-    "application-name",
-    "apple-mobile-web-app-title",
-    "dc.publisher",
-    "dcterms.publisher",
-    "citation_journal_title",
-    "publisher",
-)
 _DESCRIPTION_KEYS = (
     "og:description",
     "description",
@@ -155,7 +149,6 @@ _LANGUAGE_KEYS = (
     "dcterms.language",
     "inlanguage",
 )
-
 # <time datetime> elements by where they sit: in the article, its header, <main>, anywhere.
 _TIME_PLACES = ("article", "header", "main")
 # Visible dates, when nothing machine-readable is given: the elements sites name after dates.
@@ -184,10 +177,6 @@ _MIN_DATE_LINE = 6
 _NOT_TEXT = "script, style, noscript, template, textarea, select, footer"
 _DIGIT = re.compile(r"\d")
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
-_NEAR_HEADING_LEVELS = 6  # ancestors of the heading tried for text around it
-_NEAR_HEADING_MIN = 40  # characters of text after the heading for a block to count
-_NEAR_HEADING_BEFORE = 200
-_NEAR_HEADING_AFTER = 600
 # Visible bylines: one pass, then ranked by how surely the markup names an author.
 _BYLINE_CSS = "[rel=author], [class*=byline i], [class*=author i], [class*=autor i]"
 _MAX_BYLINE_NODES = 40
@@ -213,7 +202,6 @@ _MAX_H2 = 8  # <h2>s looked at for the part of the title that names the post
 _GENERIC_PARTS = frozenset(
     ("blog archive", "blog archiv", "archive", "archiv", "blog", "home", "startseite", "news")
 )
-_EMBEDDED_URL = re.compile(r"/(https?:/{1,2}[^/]+.*)$")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?=$|[-_])")
 _MAX_BYLINE = 200
 # Rule selectors reading the article's JSON-LD: "jsonld:" then a path of keys.
@@ -269,31 +257,6 @@ def _jsonld_selector(path: str, *, original: str) -> FieldSelector:
     return FieldSelector(css="", jsonld=tuple(path.split(".")))
 
 
-@dataclass(frozen=True, slots=True)
-class _Page:
-    """What the page declares, each source read once."""
-
-    tree: LexborHTMLParser
-    url: str | None
-    scan: Scan
-    ld: LinkedData
-    host: str  # the page's host name (of the page an archive URL wraps), "" when unknown
-
-    @property
-    def meta(self) -> Mapping[str, tuple[str, ...]]:
-        return self.scan.meta
-
-    def meta_values(self, keys: Iterable[str]) -> list[str]:
-        return [value for key in keys for value in self.meta.get(key, ())]
-
-    def first_meta(self, keys: Iterable[str]) -> str | None:
-        return next(iter(self.meta_values(keys)), None)
-
-    def ld_value(self, key: str) -> Any:
-        article = self.ld.article
-        return resolve(article.get(key), self.ld.by_id) if article else None
-
-
 def extract_metadata(
     doc: Document,
     *,
@@ -305,7 +268,7 @@ def extract_metadata(
     `body` (the extracted article) gives the description when the page declares none:
     its first paragraph written as a sentence."""
     found_nodes = scan(doc.tree)
-    page = _Page(
+    page = Page(
         tree=doc.tree,
         url=doc.url,
         scan=found_nodes,
@@ -332,10 +295,7 @@ def extract_metadata(
     )
 
 
-# --- site-rule selectors -------------------------------------------------------------------
-
-
-def _from_selectors(page: _Page, selectors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+def _from_selectors(page: Page, selectors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for name, options in selectors.items():
         if name not in FIELDS:
@@ -348,7 +308,7 @@ def _from_selectors(page: _Page, selectors: Mapping[str, Sequence[str]]) -> dict
     return found
 
 
-def _select(page: _Page, selector: FieldSelector) -> list[str]:
+def _select(page: Page, selector: FieldSelector) -> list[str]:
     if selector.jsonld:
         values: Iterable[str | None] = _ld_path(page, selector.jsonld)
     else:
@@ -359,7 +319,7 @@ def _select(page: _Page, selector: FieldSelector) -> list[str]:
     return [" ".join(value.split()) for value in values if value and value.strip()]
 
 
-def _ld_path(page: _Page, path: Sequence[str]) -> list[str]:
+def _ld_path(page: Page, path: Sequence[str]) -> list[str]:
     """The strings at a path of keys in the article's JSON-LD object: lists are read item by
     item and {"@id"} references followed; an object at the end gives its name."""
     level: list[Any] = [page.ld.article] if page.ld.article else []
@@ -373,12 +333,6 @@ def _ld_path(page: _Page, path: Sequence[str]) -> list[str]:
     return strings([resolve(item, page.ld.by_id) for item in level])
 
 
-def _listed(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _single(
     found: Mapping[str, list[str]], name: str, normalise: Callable[[str], str | None] | None = None
 ) -> str | None:
@@ -389,15 +343,12 @@ def _single(
     return None
 
 
-def page_url(page: _Page) -> Callable[[str], str | None]:
+def page_url(page: Page) -> Callable[[str], str | None]:
     """A normaliser making URLs absolute against the page's address."""
     return lambda value: _absolute(value, page.url)
 
 
-# --- title ---------------------------------------------------------------------------------
-
-
-def _title(page: _Page, site_name: str | None) -> str | None:
+def _title(page: Page, site_name: str | None) -> str | None:
     names = _site_names(page, site_name)
     doc_title = _fold(page.scan.title)
     candidates = [
@@ -608,7 +559,7 @@ def _is_site(part: str, site_names: Sequence[str]) -> bool:
     return any(key == name or (len(key) >= 4 and key in name) for name in site_names)
 
 
-def _site_names(page: _Page, site_name: str | None) -> list[str]:
+def _site_names(page: Page, site_name: str | None) -> list[str]:
     names = [site_name or "", *page.ld.site_names, *page.meta_values(_SITE_KEYS)]
     host = page.host
     labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
@@ -619,13 +570,6 @@ def _site_names(page: _Page, site_name: str | None) -> list[str]:
     return [name for name in dict.fromkeys(compacted) if name]
 
 
-def own_url(url: str) -> str:
-    """The address of the page itself: the URL an archive or proxy address wraps
-    (`https://web.archive.org/web/2013/http://site.de/a`), else the URL."""
-    match = _EMBEDDED_URL.search(urlsplit(url).path)
-    return match[1] if match else url
-
-
 def _compact(text: str) -> str:
     words = _WORD.findall(text.casefold())
     if words and words[0] == "the":
@@ -633,25 +577,7 @@ def _compact(text: str) -> str:
     return "".join(words)
 
 
-def _h1_nodes(found: Scan) -> list[LexborNode]:
-    """The page's <h1>s, those in an <article> first, then in <main>, then the others."""
-    return sorted(found.h1s[:8], key=lambda node: _place_rank(node, ("article", "main")))
-
-
-def _h1_node(found: Scan) -> LexborNode | None:
-    """The first <h1> with text, by _h1_nodes's order."""
-    return next((node for node in _h1_nodes(found) if _fold(_text(node))), None)
-
-
-def _place_rank(node: LexborNode, places: Sequence[str]) -> int:
-    tags = ancestor_tags(node)
-    return next((rank for rank, place in enumerate(places) if place in tags), len(places))
-
-
-# --- authors -------------------------------------------------------------------------------
-
-
-def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) -> tuple[str, ...]:
+def _authors(from_rule: list[str] | None, page: Page, site_name: str | None) -> tuple[str, ...]:
     # A person the JSON-LD names as the author is one even when the site is named after
     # them (a personal blog lists its owner as the publisher too).
     people = {name.casefold() for name in _ld_person_names(page)}
@@ -707,7 +633,7 @@ def _host_label(host: str) -> str:
     return _squashed(labels[-1]) if labels else ""
 
 
-def _person_sources(page: _Page) -> Iterator[list[str]]:
+def _person_sources(page: Page) -> Iterator[list[str]]:
     """Author candidates, the surest first. A newsroom the JSON-LD types as the author
     outranks a byline found only in the page's text (that one may be a teaser's)."""
     yield from _author_sources(page)
@@ -729,7 +655,7 @@ def _squashed(name: str) -> str:
     return "".join(char for char in name.casefold() if char.isalpha())
 
 
-def _ld_person_names(page: _Page) -> list[str]:
+def _ld_person_names(page: Page) -> list[str]:
     authors = [resolve(item, page.ld.by_id) for item in _listed(page.ld_value("author"))]
     return [
         name
@@ -739,7 +665,7 @@ def _ld_person_names(page: _Page) -> list[str]:
     ]
 
 
-def _ld_organization(page: _Page) -> bool:
+def _ld_organization(page: Page) -> bool:
     authors = [resolve(item, page.ld.by_id) for item in _listed(page.ld_value("author"))]
     return any(
         isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower()
@@ -747,12 +673,12 @@ def _ld_organization(page: _Page) -> bool:
     )
 
 
-def _declared_authors(page: _Page) -> list[str]:
+def _declared_authors(page: Page) -> list[str]:
     people = _ld_people(page.ld_value("author"), page)
     return people or [v for v in page.meta_values(("author",)) if not _is_url(v)]
 
 
-def _author_sources(page: _Page) -> Iterable[list[str]]:
+def _author_sources(page: Page) -> Iterable[list[str]]:
     yield _ld_people(page.ld_value("author"), page) + _ld_people(page.ld_value("creator"), page)
     yield _first_meta_authors(page)
     yield _texts(_microdata_names(page.scan.itemprops.get("author", ())))
@@ -761,7 +687,7 @@ def _author_sources(page: _Page) -> Iterable[list[str]]:
     yield byline_names(window) if window else []
 
 
-def _page_byline(page: _Page) -> list[str]:
+def _page_byline(page: Page) -> list[str]:
     """A byline set on its own line anywhere in the page ("Von:" then the name), the
     page heading on first (teasers and menus before it bylines of other pages)."""
     body = page.tree.body
@@ -777,7 +703,7 @@ def _page_byline(page: _Page) -> list[str]:
     )
 
 
-def _first_meta_authors(page: _Page) -> list[str]:
+def _first_meta_authors(page: Page) -> list[str]:
     """The author values of the most trusted meta key that has some: keys repeat one
     another ("author" and "dc.creator" the same name, spelled two ways)."""
     for key in _AUTHOR_KEYS:
@@ -787,7 +713,7 @@ def _first_meta_authors(page: _Page) -> list[str]:
     return []
 
 
-def _names_host(value: str, page: _Page) -> bool:
+def _names_host(value: str, page: Page) -> bool:
     """An author value that spells out the page's own host ("Deutsche Welle (www.dw.com)")
     names the site: the declared newsroom, tried after every person."""
     host = page.host.removeprefix("www.")
@@ -860,7 +786,7 @@ def _texts(nodes: Iterable[LexborNode]) -> list[str]:
     return [text for text in texts if text and len(text) <= _MAX_BYLINE]
 
 
-def _ld_people(value: Any, page: _Page) -> list[str]:
+def _ld_people(value: Any, page: Page) -> list[str]:
     """The names of JSON-LD authors, {"@id"} references in a list followed too."""
     names: list[str] = []
     for item in (resolve(item, page.ld.by_id) for item in _listed(value)):
@@ -879,10 +805,7 @@ def _is_url(value: str) -> bool:
     )
 
 
-# --- dates ---------------------------------------------------------------------------------
-
-
-def _date(page: _Page) -> str | None:
+def _date(page: Page) -> str | None:
     ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
     declared = _first_date(chain(strings(ld), page.meta_values(_DATE_KEYS), _other_date_meta(page)))
     if declared:
@@ -900,7 +823,7 @@ def _date(page: _Page) -> str | None:
     )
 
 
-def _printed_date(page: _Page, *, declared: str) -> str | None:
+def _printed_date(page: Page, *, declared: str) -> str | None:
     """The date the page prints by its heading, when an element named after dates prints
     the same day and the declared date is another one: the page shows its readers the day
     it went out again (updated, moved from an archive), and that is the date it gives.
@@ -929,7 +852,7 @@ def _swapped(one: str, other: str) -> bool:
     return one[:4] == other[:4] and one[5:7] == other[8:10] and one[8:10] == other[5:7]
 
 
-def _utc_day(utc: str, page: _Page) -> str:
+def _utc_day(utc: str, page: Page) -> str:
     """A UTC timestamp as the site's readers see it: the same moment in the local time of
     the page's <time> element, else the day the page prints near its heading when that is
     the day before or after and a time zone can explain it (late-evening news in the
@@ -975,7 +898,7 @@ def _first_written_date(tree: LexborHTMLParser) -> str | None:
     return earliest_date("\n".join(lines))  # one pass of each pattern over the page
 
 
-def _in_local_time(utc: str, page: _Page) -> str:
+def _in_local_time(utc: str, page: Page) -> str:
     """A UTC timestamp, or the same moment as the page's <time> element or a date meta tag
     writes it in local time (2022-05-04T03:37Z is 2022-05-03 23:37 -04:00: the site's day
     is the 3rd)."""
@@ -991,7 +914,7 @@ def _in_local_time(utc: str, page: _Page) -> str:
     return utc
 
 
-def _other_date_meta(page: _Page) -> list[str]:
+def _other_date_meta(page: Page) -> list[str]:
     """Meta tags named after a publication date that no list foresaw (publication_date...)."""
     keys = [key for key in page.meta if _DATE_KEY.search(key) and not _NOT_PUBLISHED.search(key)]
     return page.meta_values(keys)
@@ -1009,13 +932,13 @@ def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
             yield text
 
 
-def _date_near_heading(page: _Page) -> str | None:
+def _date_near_heading(page: Page) -> str | None:
     """A date written in the text around the page heading ("Pressemitteilung vom 25. Januar
     2022", "1. Februar 2022, Jane Doe"): the nearest block around it that holds one."""
     return next((day for _, day in _dated_windows(page)), None)
 
 
-def _dated_windows(page: _Page) -> Iterator[tuple[str, str]]:
+def _dated_windows(page: Page) -> Iterator[tuple[str, str]]:
     """The blocks around the page heading that hold a date, with their first date."""
     for window in _around_heading(page):
         day = earliest_date(window)
@@ -1023,32 +946,7 @@ def _dated_windows(page: _Page) -> Iterator[tuple[str, str]]:
             yield window, day
 
 
-def _near_heading(page: _Page, *, with_heading: bool = True) -> str | None:
-    """The text around the page heading, in the smallest block that holds some."""
-    return next(iter(_around_heading(page, with_heading=with_heading)), None)
-
-
-def _around_heading(page: _Page, *, with_heading: bool = True) -> Iterator[str]:
-    """The text around the page heading in ever larger blocks enclosing it (those holding
-    some text after it), each read from just before the heading on. Without the heading,
-    its text is a line break (a byline is never read out of the headline itself)."""
-    heading = _h1_node(page.scan)
-    if heading is None:
-        return
-    title = _lines(heading)
-    block: LexborNode | None = heading
-    for _ in range(_NEAR_HEADING_LEVELS):
-        block = block.parent if block is not None else None
-        if block is None or block.tag in ("body", "html"):
-            return
-        text = _lines(block)
-        start = max(text.find(title), 0)
-        if len(text) - start - len(title) >= _NEAR_HEADING_MIN:
-            window = text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
-            yield window if with_heading else window.replace(title, "\n", 1)
-
-
-def _date_modified(page: _Page) -> str | None:
+def _date_modified(page: Page) -> str | None:
     ld = page.ld_value("dateModified")
     extra = [_stamp(node) for node in page.scan.itemprops.get("datemodified", ())[:1]]
     return _first_date([*strings(ld), *page.meta_values(_MODIFIED_KEYS), *extra])
@@ -1076,10 +974,7 @@ def _first_date(values: Iterable[str]) -> str | None:
     return None
 
 
-# --- the other fields ----------------------------------------------------------------------
-
-
-def _site_name(page: _Page) -> str | None:
+def _site_name(page: Page) -> str | None:
     for value in [
         *page.meta_values(_SITE_KEYS[:1]),
         *page.ld.site_names,
@@ -1091,7 +986,7 @@ def _site_name(page: _Page) -> str | None:
     return None
 
 
-def _description(page: _Page) -> str | None:
+def _description(page: Page) -> str | None:
     values = [
         *page.meta_values(_DESCRIPTION_KEYS[:2]),
         *strings(page.ld_value("description")),
@@ -1115,7 +1010,7 @@ def _first_paragraph(body: Body) -> str | None:
     return None
 
 
-def _language_of(page: _Page) -> str | None:
+def _language_of(page: Page) -> str | None:
     values = [
         page.scan.lang or "",
         *page.meta_values(_LANGUAGE_KEYS),
@@ -1129,7 +1024,7 @@ def _language(value: str) -> str | None:
     return match[0].lower() if match else None
 
 
-def _tags(page: _Page) -> tuple[str, ...]:
+def _tags(page: Page) -> tuple[str, ...]:
     values = [
         *page.meta_values(_TAG_KEYS[:1]),
         *strings(page.ld_value("keywords")),
@@ -1143,7 +1038,7 @@ def _split_tags(values: Iterable[str]) -> list[str]:
     return [tag for value in values for part in re.split(r"[,;]", value) if (tag := _fold(part))]
 
 
-def _image(page: _Page) -> str | None:
+def _image(page: Page) -> str | None:
     values = [
         *page.meta_values(_IMAGE_KEYS[:2]),
         *strings(page.ld_value("image"), keys=("url", "contentUrl", "@id")),
@@ -1153,34 +1048,13 @@ def _image(page: _Page) -> str | None:
     return next((url for url in (_absolute(v, page.url) for v in values) if url), None)
 
 
-def _canonical(page: _Page) -> str | None:
+def _canonical(page: Page) -> str | None:
     values = [
         *page.scan.links.get("canonical", ()),
         *page.meta_values(("og:url",)),
         *strings(page.ld_value("url")),
     ]
     return next((url for url in (_absolute(v, page.url) for v in values) if url), None)
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def _text(node: LexborNode) -> str:
-    return node.text(deep=True, separator=" ", strip=True) or ""
-
-
-def _lines(node: LexborNode) -> str:
-    """A node's text with a line break between its text nodes (a byline's name ends there)."""
-    return node.text(deep=True, separator="\n", strip=True) or ""
-
-
-def _fold(value: str | None) -> str | None:
-    """Whitespace folded and entities decoded (pages double-escape them in attributes)."""
-    if not value:
-        return None
-    text = html.unescape(value) if "&" in value else value
-    folded = " ".join(text.split())
-    return folded or None
 
 
 def _key(text: str) -> str:
