@@ -4,31 +4,30 @@ Every source is read once with CSS selectors: JSON-LD, OpenGraph and Twitter car
 standard meta tags (Dublin Core, Parse.ly, Sailthru, citation_*), <link rel=canonical>,
 <html lang>, <time>, microdata and the visible byline, <title> and <h1>. The tree is never
 modified. Site rules may name selectors per field; they are tried before the generic logic.
+
+This module is the stage (`extract_metadata`), the site rules' field selectors and the
+small fields (site name, description, language, tags, image, canonical URL). The larger
+fields have their own modules: scraper.metatitle, scraper.metaauthors, scraper.metadates;
+the page record they all read is scraper.metapage.
 """
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from itertools import chain
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
-from scraper.authors import (
-    byline_names,
-    clean_authors,
-    dated_names,
-    is_full_name,
-    labelled_names,
-)
-from scraper.dates import earliest_date, parse_date, written_days
-from scraper.jsonld import LinkedData, linked_data, resolve, strings
-from scraper.metascan import Scan, ancestor_tags, in_comments, scan
+from scraper.dates import parse_date
+from scraper.jsonld import linked_data, resolve, strings
+from scraper.metaauthors import _authors
+from scraper.metadates import _date, _date_modified
+from scraper.metapage import _SITE_KEYS, Page, _fold, _listed, _text, own_url
+from scraper.metascan import scan
+from scraper.metatitle import _title
 from scraper.model import Body, Document, Metadata
 
 FIELDS = (
@@ -45,80 +44,6 @@ FIELDS = (
 )
 
 # Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
-_TITLE_KEYS = (
-    "og:title",
-    "twitter:title",
-    "citation_title",
-    "parsely-title",
-    "sailthru.title",
-    "dc.title",
-    "dcterms.title",
-    "title",
-    "headline",
-)
-_AUTHOR_KEYS = (
-    "dc:creator",
-    "dcterms:creator",
-    "author",
-    "article:author",
-    "parsely-author",
-    "sailthru.author",
-    "dc.creator",
-    "dcterms.creator",
-    "citation_author",
-    "byl",
-    "byline",
-    "og:article:author",
-    "article:author_name",
-    "cxenseparse:author",
-)
-_DATE_KEYS = (
-    "article:published_time",
-    "og:article:published_time",
-    "datepublished",
-    "parsely-pub-date",
-    "sailthru.date",
-    "dc.date.issued",
-    "dcterms.issued",
-    "dcterms.created",
-    "dc.date.created",
-    "dc.date",
-    "dcterms.date",
-    "citation_publication_date",
-    "citation_date",
-    "citation_online_date",
-    "article:published",
-    "pubdate",
-    "publishdate",
-    "publish-date",
-    "publish_date",
-    "date",
-    "og:published_time",
-    "published_time",
-    "article.published",
-    "displaydate",
-    "dc.date.published",
-    "cxenseparse:recs:publishtime",
-)
-_MODIFIED_KEYS = (
-    "article:modified_time",
-    "og:updated_time",
-    "datemodified",
-    "dcterms.modified",
-    "dc.date.modified",
-    "last-modified",
-    "lastmod",
-    "article:modified",
-)
-_SITE_KEYS = (
-    "og:site_name",
-    "application-name",
-    "apple-mobile-web-app-title",
-    "dc.publisher",
-    "dcterms.publisher",
-    "citation_journal_title",
-    "publisher",
-)
 _DESCRIPTION_KEYS = (
     "og:description",
     "description",
@@ -155,67 +80,7 @@ _LANGUAGE_KEYS = (
     "dcterms.language",
     "inlanguage",
 )
-
-# <time datetime> elements by where they sit: in the article, its header, <main>, anywhere.
-_TIME_PLACES = ("article", "header", "main")
-# Visible dates, when nothing machine-readable is given: the elements sites name after dates.
-_VISIBLE_DATE_SELECTORS = (
-    "[class*=date i]",
-    "[class*=datum]",
-    "[class*=time]",
-    "[class*=publish]",
-    "[id*=date]",
-    "[class*=meta]",
-    "[class*=byline]",
-    "[class*=info]",
-)
-_DATE_KEY = re.compile(r"date|publi|creat|issued")
-_NOT_PUBLISHED = re.compile(r"modif|updat|expir|valid|revis|review|birth|change|event|end|start")
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?([01]\d)[/-]?([0-3]\d)(?:/|[^\d])")
-_MAX_DATE_TEXT = 120
-_UTC = ("+00:00",)
-_SAME_MOMENT = timedelta(minutes=5)
-_ONE_DAY = timedelta(days=1)
-_MAX_ZONE = timedelta(hours=14)
-_QUARTER_HOUR = timedelta(minutes=15)
-_EVENING_HOUR = 18  # a timestamp from which the next day's edition is printed
-_EAST_HOUR, _WEST_HOUR = 14, 10  # UTC hours from which local midnight can have passed
-_MIN_DATE_LINE = 6
-_NOT_TEXT = "script, style, noscript, template, textarea, select, footer"
-_DIGIT = re.compile(r"\d")
-_COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
-_NEAR_HEADING_LEVELS = 6  # ancestors of the heading tried for text around it
-_NEAR_HEADING_MIN = 40  # characters of text after the heading for a block to count
-_NEAR_HEADING_BEFORE = 200
-_NEAR_HEADING_AFTER = 600
-# Visible bylines: one pass, then ranked by how surely the markup names an author.
-_BYLINE_CSS = "[rel=author], [class*=byline i], [class*=author i], [class*=autor i]"
-_MAX_BYLINE_NODES = 40
-_LEGAL_FORM = re.compile(
-    r"\b(?:e\.\s?V|GmbH|AG|SE|Inc|Ltd|LLC|S\.A|S\.L|S\.p\.A|B\.V|N\.V|Corp|KG|AB|ASA|Oy)\b\.?"
-)
-_GENERIC_SECOND_LEVEL = frozenset(("com", "co", "org", "net", "gov", "ac", "or", "ne", "gv"))
-_BYLINE_ANCESTORS = 3  # levels up two byline nodes may meet and still be one byline
-_PAGE_BYLINE_AFTER = 60_000  # characters of page text read for a byline from the heading on
-_PAGE_BYLINE_BEFORE = 3_000  # and before it
-_PAGE_BYLINE_DATED = 10_000  # after it, for a "<date> - <name>" line
-_TITLE_SEPARATORS = re.compile(r"\s*\|\s*|\s+(?:-|\u2013|\u2014|::|»|·|•|/|:)\s+")
-_SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
-_WORD = re.compile(r"\w+")
-_NOT_HEADING = frozenset(("style", "script", "rt", "rp"))
-_NOT_HEADING_CSS = ", ".join(sorted(_NOT_HEADING))
-_SET_OFF = ("|", "\u2022", "\u00b7")  # marks setting a site's name or a date off a heading
-_SENTENCE_HEADING_WORDS = 3  # an <h1> of this many words names an article, not a section
-_FEW_SHARED = 3  # titles sharing under a third of their words are not one wording
-_MIN_AGREEING_WORDS = 2  # a one-word heading ("News") is too often a section's name
-_MAX_H2 = 8  # <h2>s looked at for the part of the title that names the post
-# Title parts that name a section of any site: cut like the site's name.
-_GENERIC_PARTS = frozenset(
-    ("blog archive", "blog archiv", "archive", "archiv", "blog", "home", "startseite", "news")
-)
-_EMBEDDED_URL = re.compile(r"/(https?:/{1,2}[^/]+.*)$")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?=$|[-_])")
-_MAX_BYLINE = 200
 # Rule selectors reading the article's JSON-LD: "jsonld:" then a path of keys.
 _JSONLD_PREFIX = "jsonld:"
 _JSONLD_PATH = re.compile(r"@?[A-Za-z][A-Za-z0-9_]{0,39}(?:\.@?[A-Za-z][A-Za-z0-9_]{0,39}){0,4}")
@@ -269,31 +134,6 @@ def _jsonld_selector(path: str, *, original: str) -> FieldSelector:
     return FieldSelector(css="", jsonld=tuple(path.split(".")))
 
 
-@dataclass(frozen=True, slots=True)
-class _Page:
-    """What the page declares, each source read once."""
-
-    tree: LexborHTMLParser
-    url: str | None
-    scan: Scan
-    ld: LinkedData
-    host: str  # the page's host name (of the page an archive URL wraps), "" when unknown
-
-    @property
-    def meta(self) -> Mapping[str, tuple[str, ...]]:
-        return self.scan.meta
-
-    def meta_values(self, keys: Iterable[str]) -> list[str]:
-        return [value for key in keys for value in self.meta.get(key, ())]
-
-    def first_meta(self, keys: Iterable[str]) -> str | None:
-        return next(iter(self.meta_values(keys)), None)
-
-    def ld_value(self, key: str) -> Any:
-        article = self.ld.article
-        return resolve(article.get(key), self.ld.by_id) if article else None
-
-
 def extract_metadata(
     doc: Document,
     *,
@@ -305,7 +145,7 @@ def extract_metadata(
     `body` (the extracted article) gives the description when the page declares none:
     its first paragraph written as a sentence."""
     found_nodes = scan(doc.tree)
-    page = _Page(
+    page = Page(
         tree=doc.tree,
         url=doc.url,
         scan=found_nodes,
@@ -332,10 +172,7 @@ def extract_metadata(
     )
 
 
-# --- site-rule selectors -------------------------------------------------------------------
-
-
-def _from_selectors(page: _Page, selectors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+def _from_selectors(page: Page, selectors: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for name, options in selectors.items():
         if name not in FIELDS:
@@ -348,7 +185,7 @@ def _from_selectors(page: _Page, selectors: Mapping[str, Sequence[str]]) -> dict
     return found
 
 
-def _select(page: _Page, selector: FieldSelector) -> list[str]:
+def _select(page: Page, selector: FieldSelector) -> list[str]:
     if selector.jsonld:
         values: Iterable[str | None] = _ld_path(page, selector.jsonld)
     else:
@@ -359,7 +196,7 @@ def _select(page: _Page, selector: FieldSelector) -> list[str]:
     return [" ".join(value.split()) for value in values if value and value.strip()]
 
 
-def _ld_path(page: _Page, path: Sequence[str]) -> list[str]:
+def _ld_path(page: Page, path: Sequence[str]) -> list[str]:
     """The strings at a path of keys in the article's JSON-LD object: lists are read item by
     item and {"@id"} references followed; an object at the end gives its name."""
     level: list[Any] = [page.ld.article] if page.ld.article else []
@@ -373,12 +210,6 @@ def _ld_path(page: _Page, path: Sequence[str]) -> list[str]:
     return strings([resolve(item, page.ld.by_id) for item in level])
 
 
-def _listed(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _single(
     found: Mapping[str, list[str]], name: str, normalise: Callable[[str], str | None] | None = None
 ) -> str | None:
@@ -389,697 +220,12 @@ def _single(
     return None
 
 
-def page_url(page: _Page) -> Callable[[str], str | None]:
+def page_url(page: Page) -> Callable[[str], str | None]:
     """A normaliser making URLs absolute against the page's address."""
     return lambda value: _absolute(value, page.url)
 
 
-# --- title ---------------------------------------------------------------------------------
-
-
-def _title(page: _Page, site_name: str | None) -> str | None:
-    names = _site_names(page, site_name)
-    doc_title = _fold(page.scan.title)
-    candidates = [
-        *strings(page.ld_value("headline")),
-        *page.meta_values(_TITLE_KEYS[:2]),
-        *page.meta_values(_TITLE_KEYS[2:]),
-        *([doc_title] if doc_title else []),
-    ]
-    folded = [title for title in map(_fold, candidates) if title]
-    declared = {_key(title) for title in folded}
-    headings = [text for text in map(_fold, map(_heading_text, _h1_nodes(page.scan))) if text]
-    logos = [
-        text for text in headings if _key(text) not in declared and _is_logo(text, doc_title, names)
-    ]
-    names += [_compact(text) for text in logos]
-    h1 = _page_heading([text for text in headings if text not in logos], folded)
-    if not folded:
-        return h1
-    chosen = _completed(_agreeing(folded, h1), folded)
-    if h1 is None or _key(h1) not in _key(chosen):
-        others = [*headings, *_h2_texts(page.tree)]
-        posts = [text for text in others if not _is_logo(text, doc_title, names)]
-        h1 = _heading_in_title(chosen, posts) or h1
-    return choose_title(clean_title(chosen, site_names=names, h1=h1), h1, names)
-
-
-def _page_heading(headings: Sequence[str], titles: Sequence[str]) -> str | None:
-    """The first <h1> that is not the site's, or a later one when the first is not part of
-    the declared title and that one is (a menu's or a video player's <h1> first)."""
-    first = next(iter(headings), None)
-    if first is None or not titles or _is_title_part(first, titles[0]):
-        return first
-    later = (
-        text
-        for text in headings[1:]
-        if len(_key(text).split()) >= _MIN_AGREEING_WORDS and _is_title_part(text, titles[0])
-    )
-    return next(later, first)
-
-
-def _completed(title: str, titles: Sequence[str]) -> str:
-    """The title, or another declared title that is it and more words, not set off by a
-    separator: an attribute cut at an unescaped quote (og:title 'Senator calls Biden' for
-    <title> 'Senator calls Biden "unfit"')."""
-    for other in titles:
-        rest = other[len(title) :] if other.startswith(title) else ""
-        if _WORD.search(rest) and rest[:1].isspace() and not _TITLE_SEPARATORS.match(rest):
-            return other
-    return title
-
-
-def _agreeing(titles: Sequence[str], h1: str | None) -> str:
-    """The most trusted declared title, unless it shares few words with the page heading and
-    another declared title is that heading (alone or with the site's name): a JSON-LD
-    headline can be a summary ("constitutional monarchy in Oceania") where the OpenGraph
-    title and <title> name the page as its heading does ("New Zealand")."""
-    if h1 is None or len(_key(h1).split()) < _MIN_AGREEING_WORDS:
-        return titles[0]
-    head, first = set(_key(h1).split()), set(_key(titles[0]).split())
-    if len(head & first) * _FEW_SHARED >= max(len(head), len(first)):
-        return titles[0]
-    return next((title for title in titles if _is_title_part(h1, title)), titles[0])
-
-
-def _is_title_part(heading: str | None, title: str) -> bool:
-    """Whether the heading is the title or a run of its parts ("Post | Blog": "Post")."""
-    if heading is None:
-        return False
-    parts, seps = _TITLE_SEPARATORS.split(title), _TITLE_SEPARATORS.findall(title)
-    key = _key(heading)
-    return any(
-        key == _key(_join(parts[start:end], seps[start : end - 1]))
-        for start in range(len(parts))
-        for end in range(start + 1, len(parts) + 1)
-    )
-
-
-def _heading_in_title(title: str, headings: Sequence[str]) -> str | None:
-    """The longest heading (other <h1>s, <h2>s) that is a run of the title's parts: on pages
-    whose <h1> is absent or off the title, it tells the post's part from the site's."""
-    if not _TITLE_SEPARATORS.search(title):
-        return None
-    parts = [text for text in headings if _key(text) not in _GENERIC_PARTS]
-    return max((text for text in parts if _is_title_part(text, title)), key=len, default=None)
-
-
-def _heading_text(node: LexborNode) -> str:
-    """A heading's text without the <style> or <script> a component framework put in it,
-    or the readings of ruby annotations (<rt>, <rp>: 子<rt>こ</rt>ども is 子ども)."""
-    if node.css_first(_NOT_HEADING_CSS) is None:
-        return _text(node)
-    texts = (
-        text.text_content or ""
-        for text in node.traverse(include_text=True)
-        if text.tag == "-text" and text.parent is not None and text.parent.tag not in _NOT_HEADING
-    )
-    joint = "" if node.css_first("rt") is not None else " "  # ruby: 子 + ども is 子ども
-    return " ".join(joint.join(texts).split())
-
-
-def _h2_texts(tree: LexborHTMLParser) -> list[str]:
-    return [text for text in map(_fold, map(_text, tree.css("h2")[:_MAX_H2])) if text]
-
-
-def _is_logo(heading: str, doc_title: str | None, site_names: Sequence[str]) -> bool:
-    """An <h1> that names the site (a logo): the site's name, or the last part of the
-    document title and not its longest ("Post title | Blog Name"), or an edge part
-    starting with the site's name ("Four Years Remaining" on fouryears.eu)."""
-    if _is_site(heading, site_names):
-        return True
-    parts = _TITLE_SEPARATORS.split(doc_title) if doc_title else []
-    if len(parts) < 2:
-        return False
-    key = _key(heading)
-    if key == _key(parts[-1]) and _shorter_than_a_part(heading, parts):
-        return True
-    compact = _compact(heading)
-    named = any(len(name) >= 5 and compact.startswith(name) for name in site_names)
-    return named and key in (_key(parts[0]), _key(parts[-1]))
-
-
-def _shorter_than_a_part(heading: str, parts: Sequence[str]) -> bool:
-    """Whether the heading has fewer words and characters than the title's longest part
-    (characters too: Japanese or Chinese is written without spaces between words)."""
-    longest = max(parts, key=lambda part: len(part.split()))
-    return len(heading.split()) < len(longest.split()) and len(heading) < max(map(len, parts))
-
-
-def choose_title(title: str, h1: str | None, site_names: Sequence[str]) -> str:
-    """The declared title, or the page heading when the declared title is the site's name
-    or a section's (one word), the heading is the title without decoration or the title
-    and more words, or the two differ only in punctuation (the heading's text, joined
-    from its inline parts, may differ in spacing only)."""
-    if not h1 or _is_site(h1, site_names):
-        return title
-    head, declared = _key(h1), _key(title)
-    if head == declared:  # the same words: the visible heading's typography (quotes, dashes)
-        return title if "".join(h1.split()) == "".join(title.split()) else h1
-    if _is_site(title, site_names) or (len(head.split()) >= 2 and head in declared):
-        return h1
-    if len(declared.split()) == 1 and len(head.split()) >= _SENTENCE_HEADING_WORDS:
-        return h1  # a section's name ("Pressemitteilungen") over the article's heading
-    if _continues(h1, title):
-        return h1  # the heading says more after the declared (shortened) title
-    return title
-
-
-def _continues(heading: str, title: str) -> bool:
-    """Whether the heading is the declared title and more words after it ("Ultium Cells
-    raises capacity" / "... in Tennessee"), not a site's name or a date set off by a bar
-    or a bullet ("Post | Site", "Post 02.02.2022 •")."""
-    head, declared = _key(heading), _key(title)
-    if len(declared.split()) < _MIN_AGREEING_WORDS or not head.startswith(declared + " "):
-        return False
-    return not any(mark in heading and mark not in title for mark in _SET_OFF)
-
-
-def clean_title(title: str, *, site_names: Sequence[str], h1: str | None) -> str:
-    """The title without a site-name prefix or suffix. A part is cut only when it matches
-    the site name or domain, or when the heading equals what remains."""
-    if h1 and _key(h1) == _key(title):
-        return title
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) > 1:
-        kept = _strip_site_parts(title, parts, site_names=site_names, h1=h1)
-        if kept:
-            return kept
-    prefix = _SITE_PREFIX.match(title)
-    if prefix and _is_site(prefix["site"], site_names):
-        return prefix["rest"]
-    return title
-
-
-def _strip_site_parts(
-    title: str, parts: list[str], *, site_names: Sequence[str], h1: str | None
-) -> str | None:
-    seps = _TITLE_SEPARATORS.findall(title)
-    if h1:
-        for index in range(len(parts)):
-            for end in range(len(parts), index, -1):
-                if _key(_join(parts[index:end], seps[index : end - 1])) == _key(h1):
-                    return _join(parts[index:end], seps[index : end - 1])
-    start, end = 0, len(parts)
-    while end - start > 1 and _is_decoration(parts[end - 1], site_names):
-        end -= 1
-    while end - start > 1 and _is_decoration(parts[start], site_names):
-        start += 1
-    if (start, end) == (0, len(parts)):
-        return None
-    return _join(parts[start:end], seps[start : end - 1])
-
-
-def _is_decoration(part: str, site_names: Sequence[str]) -> bool:
-    return _is_site(part, site_names) or _key(part) in _GENERIC_PARTS
-
-
-def _join(parts: list[str], seps: list[str]) -> str:
-    out = parts[0]
-    for sep, part in zip(seps, parts[1:], strict=False):
-        out += sep + part
-    return out
-
-
-def _is_site(part: str, site_names: Sequence[str]) -> bool:
-    key = _compact(part)
-    if not key:
-        return False
-    return any(key == name or (len(key) >= 4 and key in name) for name in site_names)
-
-
-def _site_names(page: _Page, site_name: str | None) -> list[str]:
-    names = [site_name or "", *page.ld.site_names, *page.meta_values(_SITE_KEYS)]
-    host = page.host
-    labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
-    if labels:
-        names.append(".".join(labels))
-        names.extend(label for label in labels[:-1] if len(label) > 3)
-    compacted = (_compact(name) for name in names)
-    return [name for name in dict.fromkeys(compacted) if name]
-
-
-def own_url(url: str) -> str:
-    """The address of the page itself: the URL an archive or proxy address wraps
-    (`https://web.archive.org/web/2013/http://site.de/a`), else the URL."""
-    match = _EMBEDDED_URL.search(urlsplit(url).path)
-    return match[1] if match else url
-
-
-def _compact(text: str) -> str:
-    words = _WORD.findall(text.casefold())
-    if words and words[0] == "the":
-        words = words[1:]
-    return "".join(words)
-
-
-def _h1_nodes(found: Scan) -> list[LexborNode]:
-    """The page's <h1>s, those in an <article> first, then in <main>, then the others."""
-    return sorted(found.h1s[:8], key=lambda node: _place_rank(node, ("article", "main")))
-
-
-def _h1_node(found: Scan) -> LexborNode | None:
-    """The first <h1> with text, by _h1_nodes's order."""
-    return next((node for node in _h1_nodes(found) if _fold(_text(node))), None)
-
-
-def _place_rank(node: LexborNode, places: Sequence[str]) -> int:
-    tags = ancestor_tags(node)
-    return next((rank for rank, place in enumerate(places) if place in tags), len(places))
-
-
-# --- authors -------------------------------------------------------------------------------
-
-
-def _authors(from_rule: list[str] | None, page: _Page, site_name: str | None) -> tuple[str, ...]:
-    # A person the JSON-LD names as the author is one even when the site is named after
-    # them (a personal blog lists its owner as the publisher too).
-    people = {name.casefold() for name in _ld_person_names(page)}
-    sites = [name for name in page.ld.site_names if name.casefold() not in people]
-    unwanted = [site_name or "", *sites, page.host.removeprefix("www.")]
-    if from_rule:
-        # A site name beside other names is the publisher crediting a source; a rule's
-        # selector naming the site alone names it as the author, on purpose.
-        names = clean_authors(from_rule, site_names=unwanted) or clean_authors(from_rule)
-        if names:
-            return names
-    found = (clean_authors(values, site_names=unwanted) for values in _person_sources(page))
-    names = _first_person(found, _host_label(page.host))
-    if names and not any(" " in name for name in names):
-        names = _fuller(names, found)
-    # No person named anywhere: the newsroom the page itself declares as the author.
-    return names or clean_authors(_declared_authors(page))
-
-
-def _first_person(found: Iterator[tuple[str, ...]], host_label: str) -> tuple[str, ...]:
-    """The first names found that are not all the newsroom's (its name, its company);
-    those when no person follows. After the newsroom, only names written as full names
-    count (weaker sources hold menus and labels too)."""
-    newsroom: tuple[str, ...] = ()
-    for names in found:
-        if not names:
-            continue
-        if all(_is_newsroom(name, host_label) for name in names):
-            newsroom = newsroom or names
-        elif not newsroom or all(is_full_name(name) for name in names):
-            return names
-    return newsroom
-
-
-def _is_newsroom(name: str, host_label: str) -> bool:
-    """A company ("Web Commerce GmbH") or the site under its own name ("Die FURCHE" on
-    furche.at, "NTV" on ntv.com.tr)."""
-    if _LEGAL_FORM.search(name):
-        return True
-    squashed = _squashed(name)
-    return (
-        len(host_label) >= 3
-        and len(squashed) >= 3
-        and (host_label in squashed or squashed in host_label)
-    )
-
-
-def _host_label(host: str) -> str:
-    """The name part of a host: "furche" of www.furche.at, "ntv" of www.ntv.com.tr."""
-    labels = [label for label in host.casefold().split(".") if label != "www"][:-1]
-    while len(labels) > 1 and labels[-1] in _GENERIC_SECOND_LEVEL:
-        labels.pop()
-    return _squashed(labels[-1]) if labels else ""
-
-
-def _person_sources(page: _Page) -> Iterator[list[str]]:
-    """Author candidates, the surest first. A newsroom the JSON-LD types as the author
-    outranks a byline found only in the page's text (that one may be a teaser's)."""
-    yield from _author_sources(page)
-    if not _ld_organization(page):
-        yield _page_byline(page)
-
-
-def _fuller(names: tuple[str, ...], later: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
-    """Lone first names or user names ("Nils", "robert.stitz") replaced by the full name a
-    later source gives ("Nils Pickert", "Robert Stitz")."""
-    full: dict[str, str] = {}
-    for name in (name for found in later for name in found if is_full_name(name)):
-        full.setdefault(name.split()[0].casefold(), name)
-        full.setdefault(_squashed(name), name)
-    return tuple(full.get(name.casefold()) or full.get(_squashed(name)) or name for name in names)
-
-
-def _squashed(name: str) -> str:
-    return "".join(char for char in name.casefold() if char.isalpha())
-
-
-def _ld_person_names(page: _Page) -> list[str]:
-    authors = [resolve(item, page.ld.by_id) for item in _listed(page.ld_value("author"))]
-    return [
-        name
-        for item in authors
-        if isinstance(item, dict) and "person" in str(item.get("@type", "")).lower()
-        for name in strings(item.get("name"))
-    ]
-
-
-def _ld_organization(page: _Page) -> bool:
-    authors = [resolve(item, page.ld.by_id) for item in _listed(page.ld_value("author"))]
-    return any(
-        isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower()
-        for item in authors
-    )
-
-
-def _declared_authors(page: _Page) -> list[str]:
-    people = _ld_people(page.ld_value("author"), page)
-    return people or [v for v in page.meta_values(("author",)) if not _is_url(v)]
-
-
-def _author_sources(page: _Page) -> Iterable[list[str]]:
-    yield _ld_people(page.ld_value("author"), page) + _ld_people(page.ld_value("creator"), page)
-    yield _first_meta_authors(page)
-    yield _texts(_microdata_names(page.scan.itemprops.get("author", ())))
-    yield from _bylines(page.tree)
-    window = _near_heading(page, with_heading=False)
-    yield byline_names(window) if window else []
-
-
-def _page_byline(page: _Page) -> list[str]:
-    """A byline set on its own line anywhere in the page ("Von:" then the name), the
-    page heading on first (teasers and menus before it bylines of other pages)."""
-    body = page.tree.body
-    if body is None:
-        return []
-    text = _lines(body)
-    heading = _h1_node(page.scan)
-    start = max(text.find(_lines(heading)), 0) if heading is not None else 0
-    return (
-        labelled_names(text[start : start + _PAGE_BYLINE_AFTER])
-        or labelled_names(text[max(start - _PAGE_BYLINE_BEFORE, 0) : start])
-        or dated_names(text[max(start - _PAGE_BYLINE_BEFORE, 0) : start + _PAGE_BYLINE_DATED])
-    )
-
-
-def _first_meta_authors(page: _Page) -> list[str]:
-    """The author values of the most trusted meta key that has some: keys repeat one
-    another ("author" and "dc.creator" the same name, spelled two ways)."""
-    for key in _AUTHOR_KEYS:
-        values = [v for v in page.meta.get(key, ()) if not _is_url(v) and not _names_host(v, page)]
-        if values:
-            return values
-    return []
-
-
-def _names_host(value: str, page: _Page) -> bool:
-    """An author value that spells out the page's own host ("Deutsche Welle (www.dw.com)")
-    names the site: the declared newsroom, tried after every person."""
-    host = page.host.removeprefix("www.")
-    return bool(host) and host in value.casefold()
-
-
-def _microdata_names(nodes: Sequence[LexborNode]) -> list[LexborNode]:
-    """Each itemprop=author node's itemprop=name inside it, else the node itself."""
-    return [node.css_first("[itemprop=name]") or node for node in nodes[:4]]
-
-
-def _bylines(tree: LexborHTMLParser) -> Iterable[list[str]]:
-    """Visible bylines, the surest markup first: rel=author, class byline/author (the links
-    inside before the whole element), outside comment threads and forms."""
-    ranked: dict[int, list[LexborNode]] = {}
-    for node in tree.css(_BYLINE_CSS)[:_MAX_BYLINE_NODES]:
-        rank = _byline_rank(node.attributes)
-        if len(ranked.get(rank, ())) < 4 and not in_comments(node):
-            ranked.setdefault(rank, []).append(node)
-    for rank in sorted(ranked):
-        nodes = [_vcard_name(node) for node in _one_byline(ranked[rank])]
-        if rank >= 5:
-            yield _texts([link for node in nodes for link in node.css("a")[:2]])
-        yield _texts(nodes)
-
-
-def _one_byline(nodes: list[LexborNode]) -> list[LexborNode]:
-    """The first byline node and those beside it (a shared ancestor a few levels up): a
-    byline further away belongs to a teaser or a related article."""
-    near = {id_ for id_ in _ancestor_ids(nodes[0])}
-    return [nodes[0], *(node for node in nodes[1:] if near & _ancestor_ids(node))]
-
-
-def _ancestor_ids(node: LexborNode) -> set[int]:
-    ids: set[int] = set()
-    parent = node.parent
-    for _ in range(_BYLINE_ANCESTORS):
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        ids.add(parent.mem_id)
-        parent = parent.parent
-    return ids
-
-
-def _vcard_name(node: LexborNode) -> LexborNode:
-    """The formatted name (.fn) of an hCard byline, else the node."""
-    if "vcard" in (node.attributes.get("class") or ""):
-        return node.css_first(".fn") or node
-    return node
-
-
-def _byline_rank(attrs: Mapping[str, str | None]) -> int:
-    if (attrs.get("rel") or "").lower() == "author":
-        return 0
-    classes = (attrs.get("class") or "").lower()
-    tokens = classes.split()
-    if "byline" in tokens:
-        return 1
-    if "author" in tokens:
-        return 2
-    if "byline" in classes:
-        return 3
-    if "author-name" in classes or "authorname" in classes:
-        return 4
-    return 5 if "author" in classes else 6
-
-
-def _texts(nodes: Iterable[LexborNode]) -> list[str]:
-    texts = (_text(node) for node in nodes)
-    return [text for text in texts if text and len(text) <= _MAX_BYLINE]
-
-
-def _ld_people(value: Any, page: _Page) -> list[str]:
-    """The names of JSON-LD authors, {"@id"} references in a list followed too."""
-    names: list[str] = []
-    for item in (resolve(item, page.ld.by_id) for item in _listed(value)):
-        if isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower():
-            names.extend(
-                strings(item.get("name"))
-            )  # an agency as author; the site is dropped later
-        else:
-            names.extend(s for s in strings(item) if not _is_url(s))
-    return names
-
-
-def _is_url(value: str) -> bool:
-    return value.startswith(("http://", "https://", "//", "www.")) or (
-        "/" in value and " " not in value.strip()
-    )
-
-
-# --- dates ---------------------------------------------------------------------------------
-
-
-def _date(page: _Page) -> str | None:
-    ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
-    declared = _first_date(chain(strings(ld), page.meta_values(_DATE_KEYS), _other_date_meta(page)))
-    if declared:
-        day = _utc_day(declared, page) if declared.endswith(_UTC) else declared
-        return _printed_date(page, declared=day) or day
-    return (
-        _first_date(_time_values(page.scan))
-        or _url_date(page.url)
-        or _first_date(_visible_dates(page.tree))
-        or _date_near_heading(page)
-        or _first_date(
-            page.meta_values(_TITLE_KEYS[:1]) + ([page.scan.title] if page.scan.title else [])
-        )
-        or _first_written_date(page.tree)
-    )
-
-
-def _printed_date(page: _Page, *, declared: str) -> str | None:
-    """The date the page prints by its heading, when an element named after dates prints
-    the same day and the declared date is another one: the page shows its readers the day
-    it went out again (updated, moved from an archive), and that is the date it gives.
-    Not when the printed day is the declared one read month first (03/11 for 11/03)."""
-    window, shown = next(_dated_windows(page), ("", None))
-    if not shown or _swapped(shown, declared) or declared[:10] in written_days(window):
-        return None
-    if _next_morning(shown, declared):
-        return None
-    visible = _first_date(_visible_dates(page.tree))
-    return shown if visible and visible[:10] == shown[:10] else None
-
-
-def _next_morning(shown: str, declared: str) -> bool:
-    """Whether `shown` is the day after an evening timestamp: the next morning's print
-    edition, or the same moment in a time zone further east, not another date."""
-    if "T" not in declared:
-        return False
-    evening = datetime.fromisoformat(declared)
-    next_day = date.fromisoformat(shown[:10]) - evening.date() == _ONE_DAY
-    return next_day and evening.hour >= _EVENING_HOUR
-
-
-def _swapped(one: str, other: str) -> bool:
-    """Whether two ISO days are the same year with day and month exchanged."""
-    return one[:4] == other[:4] and one[5:7] == other[8:10] and one[8:10] == other[5:7]
-
-
-def _utc_day(utc: str, page: _Page) -> str:
-    """A UTC timestamp as the site's readers see it: the same moment in the local time of
-    the page's <time> element, else the day the page prints near its heading when that is
-    the day before or after and a time zone can explain it (late-evening news in the
-    Americas, midnight in Europe)."""
-    local = _in_local_time(utc, page)
-    if local != utc:
-        return local
-    shown = _date_near_heading(page) or _first_date(_visible_dates(page.tree))
-    return shown if shown and _same_moment_elsewhere(utc, shown) else utc
-
-
-def _same_moment_elsewhere(utc: str, shown: str) -> bool:
-    """Whether `shown`, a day before or after the UTC timestamp, can be the same moment in
-    some time zone: with a time, off by whole quarter hours within 14 hours; with a day
-    only, the UTC hour leaves room for it (after 14:00 for the next day, before 10:00 for
-    the day before)."""
-    moment = datetime.fromisoformat(utc)
-    shift = date.fromisoformat(shown[:10]) - moment.date()
-    if abs(shift) != _ONE_DAY:
-        return False
-    if "T" in shown:
-        minute = moment.replace(tzinfo=None, second=0, microsecond=0)  # pages print minutes
-        offset = datetime.fromisoformat(shown).replace(tzinfo=None, second=0) - minute
-        return abs(offset) <= _MAX_ZONE and offset % _QUARTER_HOUR == timedelta(0)
-    return moment.hour >= _EAST_HOUR if shift > timedelta(0) else moment.hour < _WEST_HOUR
-
-
-def _first_written_date(tree: LexborHTMLParser) -> str | None:
-    """Last resort: the first date written in a short line of the page's text (outside
-    scripts, forms, footers and copyright notices), as a reader scanning the page finds it."""
-    root = tree.body
-    if root is None:
-        return None
-    code = {line for node in root.css(_NOT_TEXT) for line in node.text().splitlines()}
-    lines = [
-        line
-        for line in root.text(separator="\n").splitlines()
-        if _MIN_DATE_LINE <= len(line) <= _MAX_DATE_TEXT
-        and line not in code
-        and _DIGIT.search(line)
-        and not _COPYRIGHT.search(line)
-    ]
-    return earliest_date("\n".join(lines))  # one pass of each pattern over the page
-
-
-def _in_local_time(utc: str, page: _Page) -> str:
-    """A UTC timestamp, or the same moment as the page's <time> element or a date meta tag
-    writes it in local time (2022-05-04T03:37Z is 2022-05-03 23:37 -04:00: the site's day
-    is the 3rd)."""
-    moment = datetime.fromisoformat(utc)
-    stamps = [node.attributes.get("datetime") or "" for node in page.scan.times[:10]]
-    for stamp in chain(stamps, page.meta_values(_DATE_KEYS)):
-        local = parse_date(stamp)
-        if not local or "T" not in local or local.endswith(_UTC):
-            continue
-        when = datetime.fromisoformat(local)
-        if when.tzinfo is not None and abs(when - moment) <= _SAME_MOMENT:
-            return local
-    return utc
-
-
-def _other_date_meta(page: _Page) -> list[str]:
-    """Meta tags named after a publication date that no list foresaw (publication_date...)."""
-    keys = [key for key in page.meta if _DATE_KEY.search(key) and not _NOT_PUBLISHED.search(key)]
-    return page.meta_values(keys)
-
-
-def _url_date(url: str | None) -> str | None:
-    match = _URL_DATE.search(urlsplit(url).path + "/") if url else None
-    return parse_date("-".join(match.groups())) if match else None
-
-
-def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
-    for node in tree.css(", ".join(_VISIBLE_DATE_SELECTORS))[:30]:
-        text = _text(node)
-        if text and len(text) <= _MAX_DATE_TEXT:
-            yield text
-
-
-def _date_near_heading(page: _Page) -> str | None:
-    """A date written in the text around the page heading ("Pressemitteilung vom 25. Januar
-    2022", "1. Februar 2022, Jane Doe"): the nearest block around it that holds one."""
-    return next((day for _, day in _dated_windows(page)), None)
-
-
-def _dated_windows(page: _Page) -> Iterator[tuple[str, str]]:
-    """The blocks around the page heading that hold a date, with their first date."""
-    for window in _around_heading(page):
-        day = earliest_date(window)
-        if day:
-            yield window, day
-
-
-def _near_heading(page: _Page, *, with_heading: bool = True) -> str | None:
-    """The text around the page heading, in the smallest block that holds some."""
-    return next(iter(_around_heading(page, with_heading=with_heading)), None)
-
-
-def _around_heading(page: _Page, *, with_heading: bool = True) -> Iterator[str]:
-    """The text around the page heading in ever larger blocks enclosing it (those holding
-    some text after it), each read from just before the heading on. Without the heading,
-    its text is a line break (a byline is never read out of the headline itself)."""
-    heading = _h1_node(page.scan)
-    if heading is None:
-        return
-    title = _lines(heading)
-    block: LexborNode | None = heading
-    for _ in range(_NEAR_HEADING_LEVELS):
-        block = block.parent if block is not None else None
-        if block is None or block.tag in ("body", "html"):
-            return
-        text = _lines(block)
-        start = max(text.find(title), 0)
-        if len(text) - start - len(title) >= _NEAR_HEADING_MIN:
-            window = text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
-            yield window if with_heading else window.replace(title, "\n", 1)
-
-
-def _date_modified(page: _Page) -> str | None:
-    ld = page.ld_value("dateModified")
-    extra = [_stamp(node) for node in page.scan.itemprops.get("datemodified", ())[:1]]
-    return _first_date([*strings(ld), *page.meta_values(_MODIFIED_KEYS), *extra])
-
-
-def _time_values(found: Scan) -> Iterable[str]:
-    """<time pubdate>, microdata datePublished, then <time datetime> by where it sits."""
-    yield from (_stamp(node) for node in found.times if "pubdate" in node.attributes)
-    yield from (_stamp(node) for node in found.itemprops.get("datepublished", ()))
-    stamped = [node for node in found.times[:10] if node.attributes.get("datetime")]
-    ranked = sorted(stamped, key=lambda node: _place_rank(node, _TIME_PLACES))
-    yield from (_stamp(node) for node in ranked[:1])
-
-
-def _stamp(node: LexborNode) -> str:
-    attrs = node.attributes
-    return attrs.get("datetime") or attrs.get("content") or _text(node)
-
-
-def _first_date(values: Iterable[str]) -> str | None:
-    for value in values:
-        parsed = parse_date(value)
-        if parsed:
-            return parsed
-    return None
-
-
-# --- the other fields ----------------------------------------------------------------------
-
-
-def _site_name(page: _Page) -> str | None:
+def _site_name(page: Page) -> str | None:
     for value in [
         *page.meta_values(_SITE_KEYS[:1]),
         *page.ld.site_names,
@@ -1091,7 +237,7 @@ def _site_name(page: _Page) -> str | None:
     return None
 
 
-def _description(page: _Page) -> str | None:
+def _description(page: Page) -> str | None:
     values = [
         *page.meta_values(_DESCRIPTION_KEYS[:2]),
         *strings(page.ld_value("description")),
@@ -1115,7 +261,7 @@ def _first_paragraph(body: Body) -> str | None:
     return None
 
 
-def _language_of(page: _Page) -> str | None:
+def _language_of(page: Page) -> str | None:
     values = [
         page.scan.lang or "",
         *page.meta_values(_LANGUAGE_KEYS),
@@ -1129,7 +275,7 @@ def _language(value: str) -> str | None:
     return match[0].lower() if match else None
 
 
-def _tags(page: _Page) -> tuple[str, ...]:
+def _tags(page: Page) -> tuple[str, ...]:
     values = [
         *page.meta_values(_TAG_KEYS[:1]),
         *strings(page.ld_value("keywords")),
@@ -1143,7 +289,7 @@ def _split_tags(values: Iterable[str]) -> list[str]:
     return [tag for value in values for part in re.split(r"[,;]", value) if (tag := _fold(part))]
 
 
-def _image(page: _Page) -> str | None:
+def _image(page: Page) -> str | None:
     values = [
         *page.meta_values(_IMAGE_KEYS[:2]),
         *strings(page.ld_value("image"), keys=("url", "contentUrl", "@id")),
@@ -1153,38 +299,13 @@ def _image(page: _Page) -> str | None:
     return next((url for url in (_absolute(v, page.url) for v in values) if url), None)
 
 
-def _canonical(page: _Page) -> str | None:
+def _canonical(page: Page) -> str | None:
     values = [
         *page.scan.links.get("canonical", ()),
         *page.meta_values(("og:url",)),
         *strings(page.ld_value("url")),
     ]
     return next((url for url in (_absolute(v, page.url) for v in values) if url), None)
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def _text(node: LexborNode) -> str:
-    return node.text(deep=True, separator=" ", strip=True) or ""
-
-
-def _lines(node: LexborNode) -> str:
-    """A node's text with a line break between its text nodes (a byline's name ends there)."""
-    return node.text(deep=True, separator="\n", strip=True) or ""
-
-
-def _fold(value: str | None) -> str | None:
-    """Whitespace folded and entities decoded (pages double-escape them in attributes)."""
-    if not value:
-        return None
-    text = html.unescape(value) if "&" in value else value
-    folded = " ".join(text.split())
-    return folded or None
-
-
-def _key(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
 
 
 def _absolute(value: str | None, base: str | None) -> str | None:
