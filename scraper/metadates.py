@@ -17,14 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
-from itertools import chain
+from itertools import chain, islice
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.dates import earliest_date, parse_date, written_days
 from scraper.jsonld import strings
-from scraper.metapage import _TITLE_KEYS, Page, _around_heading, _place_rank, _text
+from scraper.metapage import _TITLE_KEYS, Page, _heading_blocks, _place_rank, _text
 from scraper.metascan import Scan
 
 # Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
@@ -83,6 +83,7 @@ _DATE_KEY = re.compile(r"date|publi|creat|issued")
 _NOT_PUBLISHED = re.compile(r"modif|updat|expir|valid|revis|review|birth|change|event|end|start")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?([01]\d)[/-]?([0-3]\d)(?:/|[^\d])")
 _MAX_DATE_TEXT = 120
+_DATED_BLOCK_LEVELS = 3  # blocks enclosing the heading looked at for a date element
 _UTC = ("+00:00",)
 _SAME_MOMENT = timedelta(minutes=5)
 _ONE_DAY = timedelta(days=1)
@@ -115,17 +116,30 @@ def _date(page: Page) -> str | None:
 
 
 def _printed_date(page: Page, *, declared: str) -> str | None:
-    """The date the page prints by its heading, when an element named after dates prints
-    the same day and the declared date is another one: the page shows its readers the day
-    it went out again (updated, moved from an archive), and that is the date it gives.
-    Not when the printed day is the declared one read month first (03/11 for 11/03)."""
-    window, shown = next(_dated_windows(page), ("", None))
-    if not shown or _swapped(shown, declared) or declared[:10] in written_days(window):
+    """The date the page prints by its heading, when an element named after dates there
+    prints it too and the declared date is another day: the page shows its readers the
+    day it went out again (updated, moved from an archive), and that is the date it gives.
+    Not when the page prints the declared day too, when the printed day is the declared
+    one read month first (03/11 for 11/03), or the morning after an evening timestamp."""
+    found = next(_dated_blocks(page), None)
+    if found is None or found[1][:10] == declared[:10]:
+        return None  # most pages: the declared day, or nothing printed (no text search)
+    window, visible = found
+    shown = earliest_date(window) or ""
+    if shown[:10] != visible[:10] or _swapped(shown, declared):
         return None
-    if _next_morning(shown, declared):
+    if _next_morning(shown, declared) or declared[:10] in written_days(window):
         return None
-    visible = _first_date(_visible_dates(page.tree))
-    return shown if visible and visible[:10] == shown[:10] else None
+    return shown
+
+
+def _dated_blocks(page: Page) -> Iterator[tuple[str, str]]:
+    """The text around the heading of the nearest blocks enclosing it that hold an element
+    named after dates, with that element's date (elements only: no search of the text)."""
+    for block, window in islice(_heading_blocks(page), _DATED_BLOCK_LEVELS):
+        visible = _first_date(_visible_dates(block))
+        if visible:
+            yield window, visible
 
 
 def _next_morning(shown: str, declared: str) -> bool:
@@ -216,7 +230,7 @@ def _url_date(url: str | None) -> str | None:
     return parse_date("-".join(match.groups())) if match else None
 
 
-def _visible_dates(tree: LexborHTMLParser) -> Iterable[str]:
+def _visible_dates(tree: LexborHTMLParser | LexborNode) -> Iterable[str]:
     for node in tree.css(", ".join(_VISIBLE_DATE_SELECTORS))[:30]:
         text = _text(node)
         if text and len(text) <= _MAX_DATE_TEXT:
@@ -230,9 +244,12 @@ def _date_near_heading(page: Page) -> str | None:
 
 
 def _dated_windows(page: Page) -> Iterator[tuple[str, str]]:
-    """The blocks around the page heading that hold a date, with their first date."""
-    for window in _around_heading(page):
-        day = earliest_date(window)
+    """The text around the heading of the blocks enclosing it that hold a date, with
+    their first date (a wider block whose text is the same is not read again)."""
+    seen = ""
+    for _, window in _heading_blocks(page):
+        day = earliest_date(window) if window != seen else None
+        seen = window
         if day:
             yield window, day
 

@@ -113,6 +113,11 @@ def _around_heading(page: Page, *, with_heading: bool = True) -> Iterator[str]:
     """The text around the page heading in ever larger blocks enclosing it (those holding
     some text after it), each read from just before the heading on. Without the heading,
     its text is a line break (a byline is never read out of the headline itself)."""
+    return (window for _, window in _heading_blocks(page, with_heading=with_heading))
+
+
+def _heading_blocks(page: Page, *, with_heading: bool = True) -> Iterator[tuple[LexborNode, str]]:
+    """The blocks of _around_heading, each with its text around the heading."""
     heading = _h1_node(page.scan)
     if heading is None:
         return
@@ -126,7 +131,7 @@ def _around_heading(page: Page, *, with_heading: bool = True) -> Iterator[str]:
         start = max(text.find(title), 0)
         if len(text) - start - len(title) >= _NEAR_HEADING_MIN:
             window = text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
-            yield window if with_heading else window.replace(title, "\n", 1)
+            yield block, window if with_heading else window.replace(title, "\n", 1)
 
 
 def _text(node: LexborNode) -> str:
