@@ -90,6 +90,19 @@ _PLATFORM_HINTS = (
 )  # fmt: skip
 
 
+# Appeals that close an article: subscribe, donate, become a member, the paywall's "read
+# the full story" (a news report on donations or subscribers has long paragraphs after it).
+_APPEAL = re.compile(
+    r"\b(?:subscri(?:be|bed|ber|bers|ption|ptions)\b|abonn\w*|suscr[ií]\w*|subskryp\w*|"
+    r"assin(?:e|ar|atura)\b|abbona\w*|spende(?:n\w*)?\b|donat(?:e|ion)s?\b|"
+    r"members? only|become a member|hazte miembro|werden sie mitglied|devenez membre|"
+    r"support us|unterstützen sie uns|apóyanos|lire la suite|full story|e-?paper)|"
+    r"会員|購読|구독|후원|订阅",
+    re.IGNORECASE,
+)
+_APPEAL_MAX = 250  # characters: a longer block is prose, and ends the article's tail
+
+
 def normalize_space(text: str) -> str:
     """Whitespace folded to single spaces, invisible characters removed, ends stripped."""
     if _INVISIBLE.search(text):
@@ -165,6 +178,17 @@ def _is_long_paragraph(block: Block) -> bool:
     return block.kind == "paragraph" and len(block.text) >= REPEATABLE
 
 
+def _is_appeal(block: Block) -> bool:
+    return len(block.text) <= _APPEAL_MAX and _APPEAL.search(block.text) is not None
+
+
+def _without_tail_appeals(blocks: list[Block]) -> list[Block]:
+    """Appeals (subscribe, donate, members only) after the article's last long block."""
+    last = max((i for i, block in enumerate(blocks) if len(block.text) > _APPEAL_MAX), default=-1)
+    tail = [block for block in blocks[last + 1 :] if not _is_appeal(block)]
+    return blocks[: last + 1] + tail if len(tail) < len(blocks) - last - 1 else blocks
+
+
 def clean_body(body: Body) -> Body:
     """A cleaned copy of body. Idempotent; never raises."""
     seen: set[str] = set()
@@ -181,4 +205,4 @@ def clean_body(body: Body) -> Body:
         repeating = again if _is_long_paragraph(cleaned) else repeating
         seen.add(cleaned.text)
         blocks.append(cleaned)
-    return Body(tuple(blocks))
+    return Body(tuple(_without_tail_appeals(blocks)))

@@ -113,6 +113,27 @@ def test_copyright_and_calls_to_action_dropped() -> None:
     assert [b.text for b in body.blocks] == [prose]
 
 
+def test_appeals_after_the_last_long_block_dropped() -> None:
+    report = (
+        "The charity said donations had doubled since spring, and that subscribers to its "
+        "newsletter had given more than ever before, which let it open two new shelters in "
+        "the city and hire four more social workers for the long winter months ahead of the "
+        "schedule it had set."
+    )
+    closing = "The shelters open on Monday."
+    appeals = [
+        "Subscribe now to our e-paper edition for the full story.",
+        "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns mit einer Spende.",
+        "この記事は会員限定です。",
+        "HAZTE MIEMBRO Y DISFRUTA DE BENEFICIOS EXCLUSIVOS",
+    ]
+    short_report = "Donations doubled, the charity said."
+    blocks = [short_report, report, appeals[0], closing, *appeals[1:]]
+    body = clean_body(Body(tuple(_p(t) for t in blocks)))
+    # Before the last long block an appeal-like line is the article's; after it, it goes.
+    assert [b.text for b in body.blocks] == [short_report, report, closing]
+
+
 def test_code_keeps_lines() -> None:
     block = Block(kind="code", text="\nif x:\n    y()  \n")
     assert clean_body(Body((block,))).blocks == (Block(kind="code", text="if x:\n    y()"),)
