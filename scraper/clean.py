@@ -76,10 +76,19 @@ _PLATFORM = re.compile(
     r"newsletter|podcast|app store|google play|ios|android|rss)\b",
     re.IGNORECASE,
 )
-_CALL = re.compile(  # within the first six words: an imperative, not a report
-    r"^(?:\W*\w+){0,5}?\W*\b(?:follow|folg(?:e|en|t)|síguenos|siguenos|suivez|seguici|volg|obserwuj|join|"
+_CALL_VERBS = (
+    r"\b(?:follow|folg(?:e|en|t)|síguenos|siguenos|suivez|seguici|volg|obserwuj|join|"
     r"únete|abonn\w*|subscri\w*|suscrib\w*|sign up|melde dich|download|descarga|"
-    r"herunterladen|like us)\b",
+    r"herunterladen|like us)\b"
+)
+# Within the first six words: an imperative, not a report.
+_CALL = re.compile(r"^(?:\W*\w+){0,5}?\W*" + _CALL_VERBS, re.IGNORECASE)
+# After the article's last long block (see _is_appeal): a sentence opening with a call
+# ("... on Telegram? Join us here", "¡Mira nuestro canal de YouTube!"), or an app or
+# channel to get within ten words ("For the latest news download our app").
+_LATE_VERBS = r"\b(?:download|descarga|herunterladen|join|únete|sign up|melde dich)\b"
+_CALL_LATE = re.compile(
+    r"^(?:\W*\w+){0,9}?\W*" + _LATE_VERBS + r"|(?:^|[.!?])\s*[¡¿]?(?:" + _CALL_VERBS + r"|mira\b)",
     re.IGNORECASE,
 )
 _CALL_MAX = 250
@@ -179,7 +188,13 @@ def _is_long_paragraph(block: Block) -> bool:
 
 
 def _is_appeal(block: Block) -> bool:
-    return len(block.text) <= _APPEAL_MAX and _APPEAL.search(block.text) is not None
+    """A short block asking the reader to subscribe, donate, or follow on a platform."""
+    text = block.text
+    if len(text) > _APPEAL_MAX:
+        return False
+    return _APPEAL.search(text) is not None or (
+        _PLATFORM.search(text) is not None and _CALL_LATE.search(text) is not None
+    )
 
 
 def _without_tail_appeals(blocks: list[Block]) -> list[Block]:

@@ -126,6 +126,8 @@ def test_appeals_after_the_last_long_block_dropped() -> None:
         "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns mit einer Spende.",
         "この記事は会員限定です。",
         "HAZTE MIEMBRO Y DISFRUTA DE BENEFICIOS EXCLUSIVOS",
+        "For the latest stories and updates download the Example News app for iOS.",
+        "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.",
     ]
     short_report = "Donations doubled, the charity said."
     blocks = [short_report, report, appeals[0], closing, *appeals[1:]]
