@@ -112,6 +112,18 @@ _APPEAL = re.compile(
 _APPEAL_MAX = 250  # characters: a longer block is prose, and ends the article's tail
 
 
+# A dateline above the article ("Stand: 22.04.2024, 06:00 Uhr", "17:41 JST, October 13,
+# 2024"): a numeric date, or a time and a year, with at most a few words around it.
+_DATE = re.compile(
+    r"\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"\b\d{1,2}:\d{2}\b.*\b(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b.*\b\d{1,2}:\d{2}\b"
+)
+_NOT_WORDS = re.compile(r"[\d\W_]+")
+_DATELINE_MAX = 60  # characters
+_DATELINE_WORDS = 3  # words besides the date and time
+_HEAD_END = 150  # characters of the block that starts the article
+
+
 def normalize_space(text: str) -> str:
     """Whitespace folded to single spaces, invisible characters removed, ends stripped."""
     if _INVISIBLE.search(text):
@@ -197,6 +209,21 @@ def _is_appeal(block: Block) -> bool:
     )
 
 
+def _is_dateline(block: Block) -> bool:
+    text = block.text
+    if len(text) > _DATELINE_MAX or _DATE.search(text) is None:
+        return False
+    return len(_NOT_WORDS.sub(" ", text).split()) <= _DATELINE_WORDS
+
+
+def _without_head_datelines(blocks: list[Block]) -> list[Block]:
+    """Date lines before the article's first long block (its header: "Stand: ...").
+    A page of short lines only (an event notice, a schedule) has no such header."""
+    first = next((i for i, b in enumerate(blocks) if len(b.text) >= _HEAD_END), 0)
+    head = [block for block in blocks[:first] if not _is_dateline(block)]
+    return head + blocks[first:] if len(head) < first else blocks
+
+
 def _without_tail_appeals(blocks: list[Block]) -> list[Block]:
     """Appeals (subscribe, donate, members only) after the article's last long block."""
     last = max((i for i, block in enumerate(blocks) if len(block.text) > _APPEAL_MAX), default=-1)
@@ -220,4 +247,4 @@ def clean_body(body: Body) -> Body:
         repeating = again if _is_long_paragraph(cleaned) else repeating
         seen.add(cleaned.text)
         blocks.append(cleaned)
-    return Body(tuple(_without_tail_appeals(blocks)))
+    return Body(tuple(_without_tail_appeals(_without_head_datelines(blocks))))

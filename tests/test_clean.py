@@ -136,6 +136,21 @@ def test_appeals_after_the_last_long_block_dropped() -> None:
     assert [b.text for b in body.blocks] == [short_report, report, closing]
 
 
+def test_datelines_above_the_article_dropped() -> None:
+    lead = (
+        "The fire brigade union protested on Monday against the plan to raise the "
+        "retirement age, which the state parliament will debate next week in Düsseldorf."
+    )
+    later = "Stand: 23.04.2024, 08:00 Uhr"  # after the first long block: left alone
+    blocks = ["Stand: 22.04.2024, 06:00 Uhr", "17:41 JST, October 13, 2024", lead, later]
+    schedule = ["Warm Up 11:00 Uhr", lead]  # times without a date are an event's content
+    assert [b.text for b in clean_body(Body(tuple(_p(t) for t in blocks))).blocks] == [
+        lead,
+        later,
+    ]
+    assert [b.text for b in clean_body(Body(tuple(_p(t) for t in schedule))).blocks] == schedule
+
+
 def test_code_keeps_lines() -> None:
     block = Block(kind="code", text="\nif x:\n    y()  \n")
     assert clean_body(Body((block,))).blocks == (Block(kind="code", text="if x:\n    y()"),)
