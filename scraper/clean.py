@@ -110,6 +110,7 @@ _APPEAL = re.compile(
     re.IGNORECASE,
 )
 _APPEAL_MAX = 250  # characters: a longer block is prose, and ends the article's tail
+_APPEAL_BOX = 8  # blocks: an appeal this close to the end takes the rest with it
 
 
 # A dateline above the article ("Stand: 22.04.2024, 06:00 Uhr", "17:41 JST, October 13,
@@ -225,10 +226,19 @@ def _without_head_datelines(blocks: list[Block]) -> list[Block]:
 
 
 def _without_tail_appeals(blocks: list[Block]) -> list[Block]:
-    """Appeals (subscribe, donate, members only) after the article's last long block."""
+    """Appeals (subscribe, donate, members only) after the article's last long block;
+    a paywall or donation box near the end of the page goes whole."""
     last = max((i for i, block in enumerate(blocks) if len(block.text) > _APPEAL_MAX), default=-1)
-    tail = [block for block in blocks[last + 1 :] if not _is_appeal(block)]
+    box = next((i for i in range(last + 1, len(blocks)) if _opens_paywall(blocks[i])), None)
+    end = box if box is not None and len(blocks) - box <= _APPEAL_BOX else len(blocks)
+    tail = [block for block in blocks[last + 1 : end] if not _is_appeal(block)]
     return blocks[: last + 1] + tail if len(tail) < len(blocks) - last - 1 else blocks
+
+
+def _opens_paywall(block: Block) -> bool:
+    """A subscribe, donate or members-only line: what follows it near the end of the
+    page is the rest of its box (the offer's perks, "No thanks")."""
+    return len(block.text) <= _APPEAL_MAX and _APPEAL.search(block.text) is not None
 
 
 def clean_body(body: Body) -> Body:

@@ -130,10 +130,26 @@ def test_appeals_after_the_last_long_block_dropped() -> None:
         "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.",
     ]
     short_report = "Donations doubled, the charity said."
-    blocks = [short_report, report, appeals[0], closing, *appeals[1:]]
+    blocks = [short_report, report, closing, *appeals]
     body = clean_body(Body(tuple(_p(t) for t in blocks)))
     # Before the last long block an appeal-like line is the article's; after it, it goes.
     assert [b.text for b in body.blocks] == [short_report, report, closing]
+
+
+def test_paywall_box_near_the_end_goes_whole() -> None:
+    story = (
+        "The city council approved the new tram line on Tuesday after a debate that lasted "
+        "most of the afternoon, with the opposition warning about the cost overruns seen on "
+        "the last two projects and the mayor promising an independent review of the budget."
+    )
+    box = ["この記事は会員限定です。", "中日プラスに登録すると", "会員向けの記事が読み放題"]
+    offer = ["Sie lesen gerade auf die zweitbeste Art!", "E-Paper und News in einer App"]
+    perks = ["Push-Nachrichten über den Tag hinweg", "Nein Danke. Weiter in dieser Ansicht."]
+    body = clean_body(Body(tuple(_p(t) for t in [story, *box])))
+    assert [b.text for b in body.blocks] == [story]
+    # The line before the offer names none of it: it stays; the offer's perks go.
+    body = clean_body(Body(tuple(_p(t) for t in [story, *offer, *perks])))
+    assert [b.text for b in body.blocks] == [story, offer[0]]
 
 
 def test_datelines_above_the_article_dropped() -> None:
