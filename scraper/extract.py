@@ -60,6 +60,7 @@ CARD_MIN = 3
 CARD_WEIGHT = 0.2
 CARD_SHARE = 0.5  # of a candidate's paragraph score in card lists
 CARD_LIST_SHARE = 0.1  # lists holding less are not looked at
+CARD_TEXT = 400  # characters: a nested <article> with a linked headline is a teaser card
 CARD_REST = 500  # characters outside a card list for it to be dropped from the body
 CLIMB_RATIO = 1.8  # an ancestor holding this many times the paragraphs is preferred
 LEVEL_SHARES = (1.0, 0.6, 0.35, 0.2)  # of a paragraph's score, to parent, grandparent...
@@ -148,8 +149,26 @@ def _without_cards(nodes: list[LexborNode]) -> list[LexborNode]:
         for lst in node.css("ul, ol"):
             if _is_dropped_card_list(lst, total):
                 lst.remove(recursive=False)
+        _drop_teaser_articles(node, total)
         kept.append(node)
     return kept
+
+
+def _drop_teaser_articles(node: LexborNode, total: int) -> None:
+    """Nested <article>s with a linked headline and a line or two ("more in our
+    liveblog"), when the body holds an article besides them."""
+    cards = [
+        card
+        for card in node.css("article")
+        if _text_len(card) <= CARD_TEXT and card.css_first(CARD_HEADLINE) is not None
+    ]
+    if cards and total - sum(_text_len(card) for card in cards) >= CARD_REST:
+        for card in cards:
+            card.remove(recursive=False)
+
+
+def _text_len(node: LexborNode) -> int:
+    return len(node.text(strip=True))
 
 
 def _is_dropped_card_list(node: LexborNode, total: int) -> bool:
