@@ -66,6 +66,17 @@ _READ_ALSO = re.compile(
     re.IGNORECASE,
 )
 _READ_ALSO_MAX = 250
+# A label over a list of links to other articles, the links gone: "Lesen Sie auch die
+# folgenden Beiträge:", "Das Thema könnte dich auch interessieren:", "Veja também:".
+_READ_ALSO_LABEL = re.compile(
+    r"^\W{0,3}(?:read (?:also|more)|see also|related|more (?:on|from|about)|you (?:may|might) "
+    r"also like|lesen sie (?:auch|mehr)|lies auch|mehr (?:zum|von|aus)|weitere (?:artikel|"
+    r"beiträge|themen)|(?:das|dieses) (?:thema )?könnte (?:sie|dich|euch) |lire (?:aussi|"
+    r"également)|à lire|voir aussi|(?:le|te) puede interesar|vea|leia|veja|"
+    r"leggi|potrebbe interessarti|lees|czytaj|zobacz|přečtěte|läs|læs)\b[^.!?]{0,50}:$",
+    re.IGNORECASE,
+)
+_READ_ALSO_LABEL_MAX = 70
 # "© 2022 Example Media. All rights reserved."
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\b)", re.IGNORECASE)
 _COPYRIGHT_MAX = 300
@@ -169,6 +180,7 @@ def is_noise_line(text: str) -> bool:
         or _RELATIVE_TIME.match(text) is not None
         or (len(text) <= _CREDIT_MAX and _CREDIT.match(text) is not None)
         or (len(text) <= _READ_ALSO_MAX and _READ_ALSO.match(text) is not None)
+        or (len(text) <= _READ_ALSO_LABEL_MAX and _READ_ALSO_LABEL.match(text) is not None)
         or (len(text) <= _COPYRIGHT_MAX and _COPYRIGHT.match(text) is not None)
         or _is_call_to_action(text)
     )

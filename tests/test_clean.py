@@ -167,6 +167,18 @@ def test_datelines_above_the_article_dropped() -> None:
     assert [b.text for b in clean_body(Body(tuple(_p(t) for t in schedule))).blocks] == schedule
 
 
+def test_read_also_labels_dropped() -> None:
+    labels = [
+        "Lesen Sie auch die folgenden Beiträge:",
+        "Das Thema könnte dich auch interessieren:",
+        "Veja também:",
+        "You might also like these stories:",
+    ]
+    kept = ["Les chiffres clés :", "Read the statement in full below.", "Lee said:"]
+    body = clean_body(Body(tuple(_p(t) for t in [*labels, *kept])))
+    assert [b.text for b in body.blocks] == kept
+
+
 def test_code_keeps_lines() -> None:
     block = Block(kind="code", text="\nif x:\n    y()  \n")
     assert clean_body(Body((block,))).blocks == (Block(kind="code", text="if x:\n    y()"),)
