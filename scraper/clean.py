@@ -99,7 +99,7 @@ _CALL = re.compile(r"^(?:\W*\w+){0,5}?\W*" + _CALL_VERBS, re.IGNORECASE)
 # channel to get within ten words ("For the latest news download our app").
 _LATE_VERBS = r"\b(?:download|descarga|herunterladen|join|únete|sign up|melde dich)\b"
 _CALL_LATE = re.compile(
-    r"^(?:\W*\w+){0,9}?\W*" + _LATE_VERBS + r"|(?:^|[.!?])\s*[¡¿]?(?:" + _CALL_VERBS + r"|mira\b)",
+    r"^\W*(?:\w+\W+){0,9}?" + _LATE_VERBS + r"|(?:^|[.!?])\s*[¡¿]?(?:" + _CALL_VERBS + r"|mira\b)",
     re.IGNORECASE,
 )
 _CALL_MAX = 250
