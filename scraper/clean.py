@@ -66,6 +66,17 @@ _READ_ALSO = re.compile(
     re.IGNORECASE,
 )
 _READ_ALSO_MAX = 250
+# A label over a list of links to other articles, the links gone: "Lesen Sie auch die
+# folgenden Beiträge:", "Das Thema könnte dich auch interessieren:", "Veja também:".
+_READ_ALSO_LABEL = re.compile(
+    r"^\W{0,3}(?:read (?:also|more)|see also|related|more (?:on|from|about)|you (?:may|might) "
+    r"also like|lesen sie (?:auch|mehr)|lies auch|mehr (?:zum|von|aus)|weitere (?:artikel|"
+    r"beiträge|themen)|(?:das|dieses) (?:thema )?könnte (?:sie|dich|euch) |lire (?:aussi|"
+    r"également)|à lire|voir aussi|(?:le|te) puede interesar|vea|leia|veja|"
+    r"leggi|potrebbe interessarti|lees|czytaj|zobacz|přečtěte|läs|læs)\b[^.!?]{0,50}:$",
+    re.IGNORECASE,
+)
+_READ_ALSO_LABEL_MAX = 70
 # "© 2022 Example Media. All rights reserved."
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)\s|copyright\b)", re.IGNORECASE)
 _COPYRIGHT_MAX = 300
@@ -76,10 +87,19 @@ _PLATFORM = re.compile(
     r"newsletter|podcast|app store|google play|ios|android|rss)\b",
     re.IGNORECASE,
 )
-_CALL = re.compile(  # within the first six words: an imperative, not a report
-    r"^(?:\W*\w+){0,5}?\W*\b(?:follow|folg(?:e|en|t)|síguenos|siguenos|suivez|seguici|volg|obserwuj|join|"
+_CALL_VERBS = (
+    r"\b(?:follow|folg(?:e|en|t)|síguenos|siguenos|suivez|seguici|volg|obserwuj|join|"
     r"únete|abonn\w*|subscri\w*|suscrib\w*|sign up|melde dich|download|descarga|"
-    r"herunterladen|like us)\b",
+    r"herunterladen|like us)\b"
+)
+# Within the first six words: an imperative, not a report.
+_CALL = re.compile(r"^(?:\W*\w+){0,5}?\W*" + _CALL_VERBS, re.IGNORECASE)
+# After the article's last long block (see _is_appeal): a sentence opening with a call
+# ("... on Telegram? Join us here", "¡Mira nuestro canal de YouTube!"), or an app or
+# channel to get within ten words ("For the latest news download our app").
+_LATE_VERBS = r"\b(?:download|descarga|herunterladen|join|únete|sign up|melde dich)\b"
+_CALL_LATE = re.compile(
+    r"^\W*(?:\w+\W+){0,9}?" + _LATE_VERBS + r"|(?:^|[.!?])\s*[¡¿]?(?:" + _CALL_VERBS + r"|mira\b)",
     re.IGNORECASE,
 )
 _CALL_MAX = 250
@@ -88,6 +108,32 @@ _PLATFORM_HINTS = (
     "facebook", "twitter", "instagram", "telegram", "whatsapp", "youtube", "tiktok",
     "linkedin", "newsletter", "podcast", "app store", "google play", "ios", "android", "rss",
 )  # fmt: skip
+
+
+# Appeals that close an article: subscribe, donate, become a member, the paywall's "read
+# the full story" (a news report on donations or subscribers has long paragraphs after it).
+_APPEAL = re.compile(
+    r"\b(?:subscri(?:be|bed|ber|bers|ption|ptions)\b|abonn\w*|suscr[ií]\w*|subskryp\w*|"
+    r"assin(?:e|ar|atura)\b|abbona\w*|spende(?:n\w*)?\b|donat(?:e|ion)s?\b|"
+    r"members? only|become a member|hazte miembro|werden sie mitglied|devenez membre|"
+    r"support us|unterstützen sie uns|apóyanos|lire la suite|full story|e-?paper)|"
+    r"会員|購読|구독|후원|订阅",
+    re.IGNORECASE,
+)
+_APPEAL_MAX = 250  # characters: a longer block is prose, and ends the article's tail
+_APPEAL_BOX = 8  # blocks: an appeal this close to the end takes the rest with it
+
+
+# A dateline above the article ("Stand: 22.04.2024, 06:00 Uhr", "17:41 JST, October 13,
+# 2024"): a numeric date, or a time and a year, with at most a few words around it.
+_DATE = re.compile(
+    r"\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"\b\d{1,2}:\d{2}\b.*\b(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b.*\b\d{1,2}:\d{2}\b"
+)
+_NOT_WORDS = re.compile(r"[\d\W_]+")
+_DATELINE_MAX = 60  # characters
+_DATELINE_WORDS = 3  # words besides the date and time
+_HEAD_END = 150  # characters of the block that starts the article
 
 
 def normalize_space(text: str) -> str:
@@ -134,6 +180,7 @@ def is_noise_line(text: str) -> bool:
         or _RELATIVE_TIME.match(text) is not None
         or (len(text) <= _CREDIT_MAX and _CREDIT.match(text) is not None)
         or (len(text) <= _READ_ALSO_MAX and _READ_ALSO.match(text) is not None)
+        or (len(text) <= _READ_ALSO_LABEL_MAX and _READ_ALSO_LABEL.match(text) is not None)
         or (len(text) <= _COPYRIGHT_MAX and _COPYRIGHT.match(text) is not None)
         or _is_call_to_action(text)
     )
@@ -165,6 +212,47 @@ def _is_long_paragraph(block: Block) -> bool:
     return block.kind == "paragraph" and len(block.text) >= REPEATABLE
 
 
+def _is_appeal(block: Block) -> bool:
+    """A short block asking the reader to subscribe, donate, or follow on a platform."""
+    text = block.text
+    if len(text) > _APPEAL_MAX:
+        return False
+    return _APPEAL.search(text) is not None or (
+        _PLATFORM.search(text) is not None and _CALL_LATE.search(text) is not None
+    )
+
+
+def _is_dateline(block: Block) -> bool:
+    text = block.text
+    if len(text) > _DATELINE_MAX or _DATE.search(text) is None:
+        return False
+    return len(_NOT_WORDS.sub(" ", text).split()) <= _DATELINE_WORDS
+
+
+def _without_head_datelines(blocks: list[Block]) -> list[Block]:
+    """Date lines before the article's first long block (its header: "Stand: ...").
+    A page of short lines only (an event notice, a schedule) has no such header."""
+    first = next((i for i, b in enumerate(blocks) if len(b.text) >= _HEAD_END), 0)
+    head = [block for block in blocks[:first] if not _is_dateline(block)]
+    return head + blocks[first:] if len(head) < first else blocks
+
+
+def _without_tail_appeals(blocks: list[Block]) -> list[Block]:
+    """Appeals (subscribe, donate, members only) after the article's last long block;
+    a paywall or donation box near the end of the page goes whole."""
+    last = max((i for i, block in enumerate(blocks) if len(block.text) > _APPEAL_MAX), default=-1)
+    box = next((i for i in range(last + 1, len(blocks)) if _opens_paywall(blocks[i])), None)
+    end = box if box is not None and len(blocks) - box <= _APPEAL_BOX else len(blocks)
+    tail = [block for block in blocks[last + 1 : end] if not _is_appeal(block)]
+    return blocks[: last + 1] + tail if len(tail) < len(blocks) - last - 1 else blocks
+
+
+def _opens_paywall(block: Block) -> bool:
+    """A subscribe, donate or members-only line: what follows it near the end of the
+    page is the rest of its box (the offer's perks, "No thanks")."""
+    return len(block.text) <= _APPEAL_MAX and _APPEAL.search(block.text) is not None
+
+
 def clean_body(body: Body) -> Body:
     """A cleaned copy of body. Idempotent; never raises."""
     seen: set[str] = set()
@@ -181,4 +269,4 @@ def clean_body(body: Body) -> Body:
         repeating = again if _is_long_paragraph(cleaned) else repeating
         seen.add(cleaned.text)
         blocks.append(cleaned)
-    return Body(tuple(blocks))
+    return Body(tuple(_without_tail_appeals(_without_head_datelines(blocks))))

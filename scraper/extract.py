@@ -60,6 +60,8 @@ CARD_MIN = 3
 CARD_WEIGHT = 0.2
 CARD_SHARE = 0.5  # of a candidate's paragraph score in card lists
 CARD_LIST_SHARE = 0.1  # lists holding less are not looked at
+CARD_TEXT = 400  # characters: a nested <article> with a linked headline is a teaser card
+CARD_REST = 500  # characters outside a card list for it to be dropped from the body
 CLIMB_RATIO = 1.8  # an ancestor holding this many times the paragraphs is preferred
 LEVEL_SHARES = (1.0, 0.6, 0.35, 0.2)  # of a paragraph's score, to parent, grandparent...
 CLIMB_MAX_LINKS = 0.2
@@ -130,7 +132,47 @@ def _scored(doc: Document, tree: LexborHTMLParser, *, title: str, remove: Sequen
 def _walk_best(tree: LexborHTMLParser, *, title: str) -> Body:
     """The best container's blocks, led by its lead (a leaf block: nothing to clean)."""
     nodes = lead_after_headline(tree, find_body(tree), title=title)
-    return blocks_from(lead_before_body(_cleaned(nodes)), title=title) if nodes else Body(())
+    if not nodes:
+        return Body(())
+    return blocks_from(lead_before_body(_without_cards(_cleaned(nodes))), title=title)
+
+
+def _without_cards(nodes: list[LexborNode]) -> list[LexborNode]:
+    """Story-card lists in the chosen body (a "recommended" stream: items with a linked
+    headline and a summary) left out when the body holds an article besides: a page
+    that is such a list, with a short intro, keeps it."""
+    total = sum(len(node.text(strip=True)) for node in nodes)
+    kept: list[LexborNode] = []
+    for node in nodes:
+        if node.tag in ("ul", "ol") and _is_dropped_card_list(node, total):
+            continue
+        for lst in node.css("ul, ol"):
+            if _is_dropped_card_list(lst, total):
+                lst.remove(recursive=False)
+        _drop_teaser_articles(node, total)
+        kept.append(node)
+    return kept
+
+
+def _drop_teaser_articles(node: LexborNode, total: int) -> None:
+    """Nested <article>s with a linked headline and a line or two ("more in our
+    liveblog"), when the body holds an article besides them."""
+    cards = [
+        card
+        for card in node.css("article")
+        if _text_len(card) <= CARD_TEXT and card.css_first(CARD_HEADLINE) is not None
+    ]
+    if cards and total - sum(_text_len(card) for card in cards) >= CARD_REST:
+        for card in cards:
+            card.remove(recursive=False)
+
+
+def _text_len(node: LexborNode) -> int:
+    return len(node.text(strip=True))
+
+
+def _is_dropped_card_list(node: LexborNode, total: int) -> bool:
+    return total - len(node.text(strip=True)) >= CARD_REST and _is_card_list(node)
 
 
 def _clone(doc: Document) -> LexborHTMLParser:

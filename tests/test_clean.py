@@ -113,6 +113,72 @@ def test_copyright_and_calls_to_action_dropped() -> None:
     assert [b.text for b in body.blocks] == [prose]
 
 
+def test_appeals_after_the_last_long_block_dropped() -> None:
+    report = (
+        "The charity said donations had doubled since spring, and that subscribers to its "
+        "newsletter had given more than ever before, which let it open two new shelters in "
+        "the city and hire four more social workers for the long winter months ahead of the "
+        "schedule it had set."
+    )
+    closing = "The shelters open on Monday."
+    appeals = [
+        "Subscribe now to our e-paper edition for the full story.",
+        "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns mit einer Spende.",
+        "この記事は会員限定です。",
+        "HAZTE MIEMBRO Y DISFRUTA DE BENEFICIOS EXCLUSIVOS",
+        "For the latest stories and updates download the Example News app for iOS.",
+        "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.",
+    ]
+    short_report = "Donations doubled, the charity said."
+    blocks = [short_report, report, closing, *appeals]
+    body = clean_body(Body(tuple(_p(t) for t in blocks)))
+    # Before the last long block an appeal-like line is the article's; after it, it goes.
+    assert [b.text for b in body.blocks] == [short_report, report, closing]
+
+
+def test_paywall_box_near_the_end_goes_whole() -> None:
+    story = (
+        "The city council approved the new tram line on Tuesday after a debate that lasted "
+        "most of the afternoon, with the opposition warning about the cost overruns seen on "
+        "the last two projects and the mayor promising an independent review of the budget."
+    )
+    box = ["この記事は会員限定です。", "中日プラスに登録すると", "会員向けの記事が読み放題"]
+    offer = ["Sie lesen gerade auf die zweitbeste Art!", "E-Paper und News in einer App"]
+    perks = ["Push-Nachrichten über den Tag hinweg", "Nein Danke. Weiter in dieser Ansicht."]
+    body = clean_body(Body(tuple(_p(t) for t in [story, *box])))
+    assert [b.text for b in body.blocks] == [story]
+    # The line before the offer names none of it: it stays; the offer's perks go.
+    body = clean_body(Body(tuple(_p(t) for t in [story, *offer, *perks])))
+    assert [b.text for b in body.blocks] == [story, offer[0]]
+
+
+def test_datelines_above_the_article_dropped() -> None:
+    lead = (
+        "The fire brigade union protested on Monday against the plan to raise the "
+        "retirement age, which the state parliament will debate next week in Düsseldorf."
+    )
+    later = "Stand: 23.04.2024, 08:00 Uhr"  # after the first long block: left alone
+    blocks = ["Stand: 22.04.2024, 06:00 Uhr", "17:41 JST, October 13, 2024", lead, later]
+    schedule = ["Warm Up 11:00 Uhr", lead]  # times without a date are an event's content
+    assert [b.text for b in clean_body(Body(tuple(_p(t) for t in blocks))).blocks] == [
+        lead,
+        later,
+    ]
+    assert [b.text for b in clean_body(Body(tuple(_p(t) for t in schedule))).blocks] == schedule
+
+
+def test_read_also_labels_dropped() -> None:
+    labels = [
+        "Lesen Sie auch die folgenden Beiträge:",
+        "Das Thema könnte dich auch interessieren:",
+        "Veja também:",
+        "You might also like these stories:",
+    ]
+    kept = ["Les chiffres clés :", "Read the statement in full below.", "Lee said:"]
+    body = clean_body(Body(tuple(_p(t) for t in [*labels, *kept])))
+    assert [b.text for b in body.blocks] == kept
+
+
 def test_code_keeps_lines() -> None:
     block = Block(kind="code", text="\nif x:\n    y()  \n")
     assert clean_body(Body((block,))).blocks == (Block(kind="code", text="if x:\n    y()"),)

@@ -495,6 +495,40 @@ def test_stream_of_story_cards_loses_to_the_article() -> None:
     ]
 
 
+def test_story_cards_inside_the_chosen_body_are_dropped() -> None:
+    # A "recommended for you" stream in the same container as a short article, holding
+    # more text than it: the cards go, the article stays.
+    cards = "".join(
+        f"<li><h3><a href='/s/{n}'>Story {n} headline</a></h3><p>Card {n}: {PARA}</p></li>"
+        for n in range(8)
+    )
+    story = "".join(_para(n) for n in range(4))
+    doc = _doc(f"<div class='main'>{story}<h2>Recommended</h2><ul>{cards}</ul></div>")
+    texts = _texts(extract_body(doc))
+    assert [t.split(":")[0] for t in texts] == [f"Paragraph {n}" for n in range(4)]
+
+
+def test_teaser_article_inside_the_body_is_dropped() -> None:
+    teaser = (
+        "<article><h3><span>Live</span><a href='/live'>Latest news on the trams</a></h3>"
+        "<div>All the news on the tram network, as it happens, in our live blog.</div></article>"
+    )
+    story = "".join(_para(n) for n in range(4))
+    doc = _doc(f"<div class='main'>{story}<p>More in our live blog:</p>{teaser}</div>")
+    texts = _texts(extract_body(doc))
+    assert not any("live blog." in t or "Latest news" in t for t in texts)
+    assert [t.split(":")[0] for t in texts[:4]] == [f"Paragraph {n}" for n in range(4)]
+
+
+def test_page_that_is_a_list_of_cards_keeps_them() -> None:
+    cards = "".join(
+        f"<li><h3><a href='/s/{n}'>Story {n} headline</a></h3><p>Card {n}: {PARA}</p></li>"
+        for n in range(4)
+    )
+    doc = _doc(f"<div class='main'><p>Our picks this week, in short.</p><ul>{cards}</ul></div>")
+    assert sum(t.startswith("Card") for t in _texts(extract_body(doc))) == 4
+
+
 def test_ruby_readings_left_out() -> None:
     # Japanese pages print kana readings over kanji (<ruby>子<rt>こ</rt></ruby>): the text
     # is the base characters alone.
