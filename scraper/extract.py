@@ -24,6 +24,7 @@ from scraper.extract_boiler import (
     remove_all,
     remove_boilerplate,
     remove_boilerplate_in,
+    text_len,
 )
 from scraper.extract_ld import with_stated_body
 from scraper.extract_lead import lead_after_headline, lead_before_body
@@ -141,7 +142,7 @@ def _without_cards(nodes: list[LexborNode]) -> list[LexborNode]:
     """Story-card lists in the chosen body (a "recommended" stream: items with a linked
     headline and a summary) left out when the body holds an article besides: a page
     that is such a list, with a short intro, keeps it."""
-    total = sum(len(node.text(strip=True)) for node in nodes)
+    total = sum(text_len(node) for node in nodes)
     kept: list[LexborNode] = []
     for node in nodes:
         if node.tag in ("ul", "ol") and _is_dropped_card_list(node, total):
@@ -160,19 +161,15 @@ def _drop_teaser_articles(node: LexborNode, total: int) -> None:
     cards = [
         card
         for card in node.css("article")
-        if _text_len(card) <= CARD_TEXT and card.css_first(CARD_HEADLINE) is not None
+        if text_len(card) <= CARD_TEXT and card.css_first(CARD_HEADLINE) is not None
     ]
-    if cards and total - sum(_text_len(card) for card in cards) >= CARD_REST:
+    if cards and total - sum(text_len(card) for card in cards) >= CARD_REST:
         for card in cards:
             card.remove(recursive=False)
 
 
-def _text_len(node: LexborNode) -> int:
-    return len(node.text(strip=True))
-
-
 def _is_dropped_card_list(node: LexborNode, total: int) -> bool:
-    return total - len(node.text(strip=True)) >= CARD_REST and _is_card_list(node)
+    return total - text_len(node) >= CARD_REST and _is_card_list(node)
 
 
 def _clone(doc: Document) -> LexborHTMLParser:

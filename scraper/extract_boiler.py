@@ -112,9 +112,9 @@ def remove_boilerplate(tree: LexborHTMLParser) -> None:
             node.remove(recursive=False)
     guarded = tree.css(GUARDED_TAG_SELECTOR)
     if guarded:
-        total = _text_len(tree.body)
+        total = text_len(tree.body)
         for node in guarded:
-            if not _holds_prose(node) and _text_len(node) <= MAX_SHARE * total:
+            if not _holds_prose(node) and text_len(node) <= MAX_SHARE * total:
                 node.remove(recursive=False)
 
 
@@ -135,7 +135,7 @@ def _holds_prose(node: LexborNode) -> bool:
     )
 
 
-def _text_len(node: LexborNode | None) -> int:
+def text_len(node: LexborNode | None) -> int:
     return len(node.text(strip=True)) if node is not None else 0
 
 
@@ -146,14 +146,14 @@ def remove_boilerplate_in(
     A layout class ("sidebar-grid", "widget") wrapping article prose is kept; the
     `strong` kinds (comments, teasers, sign-up boxes) go even when they hold long
     paragraphs, the `always` kinds even when they hold most of the text."""
-    total = _text_len(node)
+    total = text_len(node)
     for match in boilerplate_named_in(node):
         if match.tag in PROTECTED_TAGS:
             continue
         if always and _is_strong(match, always):
             match.remove(recursive=False)
             continue
-        length = _text_len(match)
+        length = text_len(match)
         if length > MAX_SHARE * total:
             continue
         if length >= LONG_PARAGRAPH and not _is_strong(match, strong) and _holds_prose(match):

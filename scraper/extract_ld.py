@@ -11,6 +11,7 @@ import html
 import re
 
 from scraper.clean import normalize_space
+from scraper.evaluate import shingles
 from scraper.jsonld import read_linked_data
 from scraper.model import Block, Body, Document
 
@@ -18,7 +19,6 @@ MARKER = "articleBody"
 LONGER = 2.0  # the stated body must be this many times the DOM's text
 MIN_LENGTH = 400  # characters of stated body worth taking
 SHARED = 0.6  # share of the DOM text's word 4-grams found in the stated body
-_WORD = re.compile(r"\w+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n|\n")
 _TAG = re.compile(r"<[^>]*>")
 _QUOTED = f'"{MARKER}"'
@@ -75,14 +75,10 @@ def _stated_text(doc: Document) -> str:
     return body.strip()
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.casefold())
-    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
-
-
 def _shared(part: str, whole: str) -> float:
-    mine = _shingles(part)
-    return len(mine & _shingles(whole)) / len(mine) if mine else 0.0
+    """The share of part's word 4-grams (case folded) found in whole."""
+    mine = shingles(part.casefold()).keys()
+    return len(mine & shingles(whole.casefold()).keys()) / len(mine) if mine else 0.0
 
 
 def _blocks(stated: str) -> Body:
