@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +23,7 @@ from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -35,11 +37,13 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from scraper import batch, discover, fetch, output, rules, ruletools, source
+import scraper
+from scraper import batch, discover, fetch, output, parallel, rules, ruletools, source
 from scraper.errors import ScraperError
 from scraper.settings import DEFAULT_USER_AGENT, DiscoverSettings, FetchSettings, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 FETCH = FetchSettings()  # the defaults shown in --help
 
 
@@ -55,12 +59,25 @@ class Format(StrEnum):
     jsonl = "jsonl"
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that the run stops as on Ctrl-C."""
+
+
+# Help panels, in the order `scrape -h` shows them.
+INPUT, OUTPUT, FETCHING, BATCH, RULES = "Input", "Output", "Fetching", "Batch", "Rules"
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="The clean text and metadata of news articles.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"scrape {scraper.__version__}")
+        raise typer.Exit(EXIT_OK)
 
 
 @app.command()
@@ -70,175 +87,284 @@ def scrape(
         typer.Argument(
             help="URLs (a sitemap or RSS/Atom feed expands to its articles), saved pages "
             "(.html, .txt, optionally .gz), directories, globs ('pages/**/*.html'), WARC "
-            "files (.warc, .warc.gz), or - for stdin."
+            "files (.warc, .warc.gz), or - for stdin.",
+            show_default=False,
         ),
     ] = None,
     urls: Annotated[
         list[str] | None,
         typer.Option(
-            "--urls", help="A file of URLs, one per line (- for stdin; # comments). Repeatable."
+            "--urls",
+            help="A file of URLs, one per line (- for stdin; # comments). Repeatable.",
+            rich_help_panel=INPUT,
         ),
     ] = None,
     url: Annotated[
-        str | None, typer.Option(help="Original address of a single saved page or of stdin.")
+        str | None,
+        typer.Option(
+            help="Original address of a single saved page or of stdin.", rich_help_panel=INPUT
+        ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    output_dir: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write files into this directory instead of stdout."),
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite existing outputs.")] = False,
     since: Annotated[
         str | None,
-        typer.Option(help="Sitemaps and feeds: only entries dated on or after this ISO date."),
+        typer.Option(
+            help="Sitemaps and feeds: only entries dated on or after this ISO date.",
+            rich_help_panel=INPUT,
+        ),
     ] = None,
     limit: Annotated[
         int | None,
         typer.Option(
-            min=0, help="Sitemaps and feeds: at most this many articles each, newest first."
+            min=0,
+            help="Sitemaps and feeds: at most this many articles each, newest first.",
+            rich_help_panel=INPUT,
         ),
     ] = None,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", "-f", help="Output format.", rich_help_panel=OUTPUT),
+    ] = Format.text,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write files into this directory instead of stdout.",
+            rich_help_panel=OUTPUT,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite existing outputs.", rich_help_panel=OUTPUT)
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No progress or summary.", rich_help_panel=OUTPUT),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="One line per source on stderr.", rich_help_panel=OUTPUT
+        ),
+    ] = False,
     timeout: Annotated[
-        float, typer.Option(min=0.1, help="Total seconds per request attempt.")
+        float,
+        typer.Option(min=0.1, help="Total seconds per request attempt.", rich_help_panel=FETCHING),
     ] = FETCH.timeout,
     max_bytes: Annotated[
-        int, typer.Option(min=1024, help="Body cap in bytes, after decompression.")
+        int,
+        typer.Option(
+            min=1024, help="Body cap in bytes, after decompression.", rich_help_panel=FETCHING
+        ),
     ] = FETCH.max_bytes,
     concurrency: Annotated[
-        int, typer.Option(min=1, help="Requests in flight, all hosts together.")
+        int,
+        typer.Option(
+            min=1, help="Requests in flight, all hosts together.", rich_help_panel=FETCHING
+        ),
     ] = FETCH.concurrency,
     per_host: Annotated[
-        int, typer.Option(min=1, help="Requests in flight to one host.")
+        int,
+        typer.Option(min=1, help="Requests in flight to one host.", rich_help_panel=FETCHING),
     ] = FETCH.per_host,
     delay: Annotated[
-        float, typer.Option(min=0.0, help="Seconds between request starts to one host.")
+        float,
+        typer.Option(
+            min=0.0, help="Seconds between request starts to one host.", rich_help_panel=FETCHING
+        ),
     ] = FETCH.delay,
     retries: Annotated[
-        int, typer.Option(min=0, help="Retries on connect errors, timeouts, 408, 429, 5xx.")
+        int,
+        typer.Option(
+            min=0,
+            help="Retries on connect errors, timeouts, 408, 429, 5xx.",
+            rich_help_panel=FETCHING,
+        ),
     ] = FETCH.retries,
     ignore_robots: Annotated[
-        bool, typer.Option("--ignore-robots", help="Fetch what robots.txt disallows.")
+        bool,
+        typer.Option(
+            "--ignore-robots", help="Fetch what robots.txt disallows.", rich_help_panel=FETCHING
+        ),
     ] = False,
-    user_agent: Annotated[str, typer.Option(help="User-Agent header.")] = DEFAULT_USER_AGENT,
+    user_agent: Annotated[
+        str, typer.Option(help="User-Agent header.", rich_help_panel=FETCHING)
+    ] = DEFAULT_USER_AGENT,
     header: Annotated[
         list[str] | None,
-        typer.Option("--header", "-H", help="An extra request header, 'Name: value'. Repeatable."),
+        typer.Option(
+            "--header",
+            "-H",
+            help="An extra request header, 'Name: value'. Repeatable.",
+            rich_help_panel=FETCHING,
+        ),
     ] = None,
     cookies: Annotated[
-        Path | None, typer.Option(help="Send cookies from this Netscape cookies.txt file.")
+        Path | None,
+        typer.Option(
+            help="Send cookies from this Netscape cookies.txt file.", rich_help_panel=FETCHING
+        ),
     ] = None,
     save_html: Annotated[
         Path | None,
-        typer.Option(help="Keep each fetched page, with its URL and headers, in this directory."),
+        typer.Option(
+            help="Keep each fetched page, with its URL and headers, in this directory.",
+            rich_help_panel=FETCHING,
+        ),
     ] = None,
     cache: Annotated[
         Path | None,
         typer.Option(
-            help="Reuse pages fetched by earlier runs from this directory (and add to it)."
+            help="Reuse pages fetched by earlier runs from this directory (and add to it).",
+            rich_help_panel=FETCHING,
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes cleaning pages.",
+            show_default="all cores",
+            rich_help_panel=BATCH,
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help=escape(
+                "local: worker processes here; dask: a Dask cluster "
+                "(needs Dask: pip install 'dask[distributed]')."
+            ),
+            rich_help_panel=BATCH,
+        ),
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="--engine dask: a scheduler's address (else a local cluster starts).",
+            rich_help_panel=BATCH,
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            min=0.1, help="Seconds one page may take before it is failed.", rich_help_panel=BATCH
+        ),
+    ] = batch.DEFAULT_TIME_LIMIT,
     rules_dirs: Annotated[
         list[Path] | None,
         typer.Option(
             "--rules",
             help="A directory of your own site rules (repeatable); they take precedence "
             "over ~/.config/scrape/rules and the shipped rules.",
+            rich_help_panel=RULES,
         ),
     ] = None,
-    no_rules: Annotated[bool, typer.Option("--no-rules", help="Use no site rules.")] = False,
-    jobs: Annotated[
-        int | None,
+    no_rules: Annotated[
+        bool,
+        typer.Option("--no-rules", help="Use no site rules.", rich_help_panel=RULES),
+    ] = False,
+    version: Annotated[
+        bool,
         typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes cleaning pages [default: all cores]."
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
         ),
-    ] = None,
-    engine: Annotated[
-        Engine,
-        typer.Option(help="local: worker processes here; dask: a Dask cluster (scrape[dask])."),
-    ] = Engine.local,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="--engine dask: a scheduler's address (else a local cluster starts)."),
-    ] = None,
-    time_limit: Annotated[
-        float, typer.Option(min=0.1, help="Seconds one page may take before it is failed.")
-    ] = batch.DEFAULT_TIME_LIMIT,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="One line per source.")] = False,
+    ] = False,
 ) -> None:
     """Extract the article text (and metadata) of each SOURCE."""
     args = sources or []
+    _check_arguments(args, urls=urls, url=url, engine=engine, scheduler=scheduler)
+    err = _stderr()
+    with _usage_errors(err):
+        settings = Settings(
+            fetch=FetchSettings(
+                timeout=timeout,
+                user_agent=user_agent,
+                max_bytes=max_bytes,
+                headers=_headers(header or []),
+                cookies_file=cookies,
+                concurrency=concurrency,
+                per_host=per_host,
+                delay=delay,
+                retries=retries,
+                robots=not ignore_robots,
+                save_html=save_html,
+                cache=cache,
+            ),
+            discover=DiscoverSettings(since=since, limit=limit),
+            rules=rules.load_user_rules(rules_dirs or [], enabled=not no_rules),
+        )
+        options = batch.RunOptions(
+            fmt=fmt.value,
+            output_dir=output_dir,
+            force=force,
+            jobs=jobs or os.cpu_count() or 1,
+            engine=engine.value,
+            scheduler=scheduler,
+            time_limit=time_limit,
+        )
+        _check_run(settings, options)
+        listed = [source.url_list(u, stdin=sys.stdin.buffer) for u in urls or []]
+    expanded = source.expand(args, url=url, max_bytes=settings.max_input_bytes)
+    view = _View(
+        several=_several(args, urls=bool(urls)),
+        count=None if urls else args,
+        verbose=verbose,
+        quiet=quiet,
+    )
+    tally = _run(itertools.chain(expanded, *listed), settings=settings, options=options, view=view)
+    raise typer.Exit(tally.exit_code())
+
+
+def _stderr() -> Console:
+    """The console for progress, errors and the summary: names printed literally (no
+    markup, no emoji codes, no highlighting)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
+
+
+def _check_arguments(
+    args: list[str],
+    *,
+    urls: list[str] | None,
+    url: str | None,
+    engine: Engine,
+    scheduler: str | None,
+) -> None:
     if not args and not urls:
         raise typer.BadParameter("give a SOURCE or --urls FILE", param_hint="SOURCES")
     if url is not None and (len(args) != 1 or urls or Path(args[0]).is_dir()):
         raise typer.BadParameter("--url goes with a single saved page or stdin", param_hint="--url")
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    try:
-        ruleset = rules.load_user_rules(rules_dirs or [], enabled=not no_rules)
-        discover.parse_since(since)
-        fetch_settings = FetchSettings(
-            timeout=timeout,
-            user_agent=user_agent,
-            max_bytes=max_bytes,
-            headers=_headers(header or []),
-            cookies_file=cookies,
-            concurrency=concurrency,
-            per_host=per_host,
-            delay=delay,
-            retries=retries,
-            robots=not ignore_robots,
-            save_html=save_html,
-            cache=cache,
-        )
-        fetch.load_cookies(cookies)
-        listed = [source.url_list(u, stdin=sys.stdin.buffer) for u in urls or []]
-    except ScraperError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
-    settings = Settings(
-        fetch=fetch_settings,
-        discover=DiscoverSettings(since=since, limit=limit),
-        rules=ruleset,
-    )
     if scheduler is not None and engine is not Engine.dask:
         raise typer.BadParameter("goes with --engine dask", param_hint="--scheduler")
-    options = batch.RunOptions(
-        fmt=fmt.value,
-        output_dir=output_dir,
-        force=force,
-        jobs=jobs or os.cpu_count() or 1,
-        engine=engine.value,
-        scheduler=scheduler,
-        time_limit=time_limit,
-    )
-    several = bool(urls) or len(args) > 1 or any(map(source.gives_many, args))
-    # One URL may be a sitemap or feed: its JSON is a list only if it gives several.
-    several_or_maybe = True if several else (None if any(map(_is_url, args)) else False)
-    expanded = source.expand(args, url=url, max_bytes=settings.max_input_bytes)
-    inputs = itertools.chain(expanded, *listed)
-    outcomes = batch.run(inputs, settings=settings, options=options, stdin=sys.stdin.buffer)
-    show = several_or_maybe is not False and err.is_terminal and not quiet
-    with _progress(err, enabled=show, count=None if urls else args) as advance:
-        tally = _report(
-            outcomes,
-            options=options,
-            several=several_or_maybe,
-            err=err,
-            verbose=verbose,
-            advance=advance,
-        )
-    if not quiet:
-        if show:
-            err.print(_summary_table(tally))
-        counts = tally.counts
-        err.print(
-            f"scrape: {counts['done']} done, {counts['failed']} failed, {counts['skipped']} skipped"
-        )
-    raise typer.Exit(EXIT_FAILED if tally.counts["failed"] else EXIT_OK)
 
 
-def _is_url(arg: str) -> bool:
-    return arg.startswith(source.URL_PREFIXES)
+@contextmanager
+def _usage_errors(err: Console) -> Iterator[None]:
+    """A ScraperError while reading the options is a usage error: one line, exit 2."""
+    try:
+        yield
+    except ScraperError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _check_run(settings: Settings, options: batch.RunOptions) -> None:
+    """What must hold before any work: since parses, the cookies file reads, the engine
+    can start, the output directory exists (created now) and is writable."""
+    discover.parse_since(settings.discover.since)
+    fetch.load_cookies(settings.fetch.cookies_file)
+    parallel.check_engine(options.engine)
+    if options.output_dir is not None:
+        output.ensure_directory(options.output_dir)
+
+
+def _several(args: list[str], *, urls: bool) -> bool | None:
+    """Whether the run gives several results; None when one URL may be a sitemap or feed
+    (its JSON is a list only if it gives several)."""
+    if urls or len(args) > 1 or any(map(source.gives_many, args)):
+        return True
+    return None if any(arg.startswith(source.URL_PREFIXES) for arg in args) else False
 
 
 def _headers(values: list[str]) -> tuple[tuple[str, str], ...]:
@@ -251,6 +377,16 @@ def _headers(values: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+@dataclass(frozen=True, slots=True)
+class _View:
+    """What the user asked to see of a run, besides the records."""
+
+    several: bool | None  # see _several
+    count: list[str] | None  # the arguments to count for the progress bar's total
+    verbose: bool
+    quiet: bool
+
+
 @dataclass(slots=True)
 class _Tally:
     """What a run came to: counts by status, and by reason within failed and skipped."""
@@ -259,43 +395,119 @@ class _Tally:
     reasons: Counter[tuple[str, str]] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
     seconds: float = 0.0
+    sources: int = 0
+    interrupted: int | None = None  # the exit code of an interrupted run
 
-
-def _report(
-    outcomes: Iterator[batch.Outcome],
-    *,
-    options: batch.RunOptions,
-    several: bool | None,
-    err: Console,
-    verbose: bool,
-    advance: Callable[[], None],
-) -> _Tally:
-    tally = _Tally()
-    printer = _Printer(
-        sys.stdout, fmt=options.fmt, as_list=several, to_files=options.output_dir is not None
-    )
-    for outcome in outcomes:
-        tally.counts[outcome.status] += 1
+    def add(self, outcome: batch.Outcome) -> None:
+        self.sources += 1
+        self.counts[outcome.status] += 1
         if outcome.status in ("failed", "skipped"):
-            tally.reasons[outcome.status, outcome.reason or "other"] += 1
-        advance()
-        if outcome.status == "failed":
-            err.print(f"error: {outcome.error}", markup=False)
-        elif outcome.status == "skipped" and (verbose or outcome.reason not in _QUIET_SKIPS):
-            err.print(f"skipped: {outcome.error}", markup=False)
-        elif outcome.status == "listed":
-            err.print(f"listed: {outcome.source.location}: {outcome.error}", markup=False)
-        elif verbose:
-            err.print(f"{outcome.status}: {outcome.source.location}", markup=False)
-        printer.emit(outcome)
-    printer.close()
+            self.reasons[outcome.status, outcome.reason or "other"] += 1
+
+    def exit_code(self) -> int:
+        if self.interrupted is not None:
+            return self.interrupted
+        return EXIT_FAILED if self.counts["failed"] else EXIT_OK
+
+
+def _run(
+    inputs: Iterator[source.Input],
+    *,
+    settings: Settings,
+    options: batch.RunOptions,
+    view: _View,
+) -> _Tally:
+    """Run the batch: records to stdout, one line per problem (and per source with -v)
+    to stderr, a progress bar while a terminal shows it, then the summary."""
+    err = _stderr()
+    to_files = options.output_dir is not None
+    # stdout is taken before the progress display starts and is never redirected by it.
+    printer = _Printer(sys.stdout, fmt=options.fmt, as_list=view.several, to_files=to_files)
+    outcomes = batch.run(inputs, settings=settings, options=options, stdin=sys.stdin.buffer)
+    bar = _shows_progress(view, err=err, to_files=to_files)
+    tally = _Tally()
+    with _progress(err, enabled=bar, count=view.count) as advance:
+
+        def report(outcome: batch.Outcome) -> None:
+            tally.add(outcome)
+            advance()
+            _say(outcome, err=err, verbose=view.verbose)
+            printer.emit(outcome)
+
+        tally.interrupted = _consume(outcomes, report)
     tally.seconds = time.monotonic() - tally.started
+    printer.close()
+    _summarise(tally, view=view, err=err, table=bar)
     return tally
+
+
+def _consume(outcomes: Generator[batch.Outcome, None, None], report: _Report) -> int | None:
+    """Report every outcome; on Ctrl-C or SIGTERM stop the run (its workers, its fetches)
+    and return the exit code for it."""
+    try:
+        for outcome in outcomes:
+            report(outcome)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Terminated:
+        return EXIT_TERMINATED
+    finally:
+        outcomes.close()
+    return None
+
+
+_Report = Callable[[batch.Outcome], None]
+
+
+def _shows_progress(view: _View, *, err: Console, to_files: bool) -> bool:
+    """A bar on stderr while it is a terminal, for runs of several sources; not when the
+    records themselves scroll by on a terminal (as curl does)."""
+    if view.quiet or view.several is False or not err.is_terminal:
+        return False
+    return to_files or not sys.stdout.isatty()
+
+
+def _say(outcome: batch.Outcome, *, err: Console, verbose: bool) -> None:
+    """One line on stderr, naming the source: every failure, skips worth a line, and
+    with -v every source."""
+    status = outcome.status
+    if status == "failed":
+        err.print(f"error: {_about(outcome)}")
+    elif status == "skipped" and (verbose or outcome.reason not in _QUIET_SKIPS):
+        err.print(f"skipped: {_about(outcome)}")
+    elif status == "listed":
+        err.print(f"listed: {outcome.source.location}: {outcome.error}")
+    elif verbose:
+        err.print(f"{status}: {outcome.source.location}")
+
+
+def _about(outcome: batch.Outcome) -> str:
+    """The outcome's message, starting with its source's name."""
+    where = outcome.source.location
+    message = outcome.error or outcome.status
+    return message if message.startswith(where) else f"{where}: {message}"
 
 
 # Skips not worth a line each (the summary counts them): resumed sources, and the
 # WARC records that are no page (a crawl's images, redirects, errors).
 _QUIET_SKIPS = frozenset({batch.ALREADY_DONE, "not HTML"}) | {f"HTTP {n}" for n in range(100, 600)}
+
+
+def _summarise(tally: _Tally, *, view: _View, err: Console, table: bool) -> None:
+    """The closing lines on stderr: for runs of several sources (a directory, a glob, a
+    WARC, a list, a feed), -v, or an interrupted run; a single source prints nothing
+    more than its error, if any."""
+    several = view.several is True or tally.sources > 1
+    if tally.interrupted is not None:
+        err.print("scrape: interrupted")
+    elif view.quiet or not (several or view.verbose):
+        return
+    if table and tally.sources > 1:
+        err.print(_summary_table(tally))
+    counts = tally.counts
+    err.print(
+        f"scrape: {counts['done']} done, {counts['failed']} failed, {counts['skipped']} skipped"
+    )
 
 
 def _summary_table(tally: _Tally) -> Table:
@@ -327,7 +539,8 @@ def _progress(
     err: Console, *, enabled: bool, count: list[str] | None
 ) -> Iterator[Callable[[], None]]:
     """A progress bar on stderr (a terminal only) with rate and ETA; the total comes from
-    counting the inputs in a background thread, while the run goes on."""
+    counting the inputs in a background thread, while the run goes on. It never
+    redirects stdout or stderr: records go to the real stdout, whatever it is."""
     if not enabled:
         yield lambda: None
         return
@@ -340,7 +553,10 @@ def _progress(
         TextColumn("eta"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err, transient=True) as progress:
+    progress = Progress(
+        *columns, console=err, transient=True, redirect_stdout=False, redirect_stderr=False
+    )
+    with progress:
         task = progress.add_task("scrape", total=None)
         if count is not None:
             args = count
@@ -499,12 +715,20 @@ def rules_main() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. SIGTERM stops a run as Ctrl-C does (exit 143)."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before the run started, or a second Ctrl-C while stopping
         print("scrape: interrupted", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
+    except Terminated:
+        print("scrape: interrupted", file=sys.stderr)
+        sys.exit(EXIT_TERMINATED)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 if __name__ == "__main__":

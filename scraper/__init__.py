@@ -13,6 +13,8 @@ from scraper.model import Article, Block
 from scraper.pipeline import clean_text, extract, pipeline, scrape
 from scraper.settings import FetchSettings, Settings
 
+__version__ = "0.1.0"
+
 __all__ = [
     "Article",
     "Block",
@@ -25,6 +27,7 @@ __all__ = [
     "ScraperError",
     "Settings",
     "SourceError",
+    "__version__",
     "clean_text",
     "extract",
     "pipeline",

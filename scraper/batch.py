@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,8 +74,9 @@ def run(
     settings: Settings,
     options: RunOptions,
     stdin: BinaryIO | None = None,
-) -> Iterator[Outcome]:
-    """Process sources, lazily, yielding an Outcome for each (in input order)."""
+) -> Generator[Outcome, None, None]:
+    """Process sources, lazily, yielding an Outcome for each (in input order). Closing
+    the generator stops the run: its workers and fetches."""
     with _Batch(settings=settings, options=options, stdin=stdin) as runner:
         yield from runner.run(sources)
 

@@ -168,3 +168,16 @@ def _check_inside(directory: Path, path: Path) -> None:
     root = directory.resolve()
     if not path.resolve().is_relative_to(root):
         raise OutputError("output name escapes the output directory", file=str(path))
+
+
+def ensure_directory(directory: Path) -> None:
+    """Create the output directory (and its parents) before any work, or raise
+    OutputError when it is a file or cannot be created or written to."""
+    if directory.exists() and not directory.is_dir():
+        raise OutputError("not a directory", file=str(directory))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create: {exc.strerror or exc}", file=str(directory)) from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise OutputError("not writable", file=str(directory))

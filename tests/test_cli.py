@@ -26,13 +26,20 @@ def invoke(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_text_to_stdout_and_summary_to_stderr() -> None:
+def test_one_source_text_to_stdout_and_nothing_on_stderr() -> None:
     code, out, err = invoke(str(PAGE))
     assert code == 0, err
     assert out.startswith(FIRST)
     assert "Comments" not in out and "Home" not in out and "All rights reserved" not in out
     assert "\n\n" in out  # paragraphs separated by a blank line
-    assert err.strip() == "scrape: 1 done, 0 failed, 0 skipped"
+    assert err == ""  # `scrape URL | ...` is silent on stderr when all is well
+
+
+def test_several_sources_or_verbose_get_the_summary(tmp_path: Path) -> None:
+    code, _, err = invoke(str(PAGE), str(PAGE))
+    assert code == 0 and err.splitlines()[-1] == "scrape: 2 done, 0 failed, 0 skipped"
+    code, _, err = invoke(str(PAGE), "-v")
+    assert err.splitlines() == [f"done: {PAGE}", "scrape: 1 done, 0 failed, 0 skipped"]
 
 
 def test_json_single_object_with_every_field() -> None:
