@@ -167,10 +167,16 @@ class _Batch:
     def _item(self, src: Source, *, listing: bool = False, root: _Root | None = None) -> _Item:
         name = self._names.claim(src)
         item = _Item(src=src, name=name, listing=listing, root=root)
-        directory = self.options.output_dir
-        if directory is not None and not self.options.force and output.is_done(directory, name):
+        if self._done(name):
             item.outcome = Outcome(src, "skipped", error=ALREADY_DONE, reason=ALREADY_DONE)
         return item
+
+    def _done(self, name: str) -> bool:
+        """Whether earlier runs wrote every file this format needs (never with --force)."""
+        options = self.options
+        if options.output_dir is None or options.force:
+            return False
+        return output.is_done(options.output_dir, name, fmt=options.fmt)
 
     def _admit(self, item: _Item) -> None:
         self._order.append(item)
@@ -323,7 +329,7 @@ class _Batch:
         directory = self.options.output_dir
         if directory is not None:
             paths = output.write_article(
-                directory, article, name=item.name, fmt=self.options.fmt, force=True
+                directory, article, name=item.name, fmt=self.options.fmt, force=self.options.force
             )
         return Outcome(source=item.src, status="done", article=article, paths=tuple(paths))
 
