@@ -82,6 +82,12 @@ def output_name(name: str) -> str:
     return "/".join(safe)
 
 
+def stdin_name(content: bytes) -> str:
+    """The name of stdin given without --url: `stdin-` and the first 12 hex digits of
+    the SHA-256 of the bytes read, so the same input always gets the same name."""
+    return "stdin-" + hashlib.sha256(content).hexdigest()[:12]
+
+
 def _url_parts(url: str) -> list[str]:
     try:
         split = urlsplit(url)

@@ -5,6 +5,7 @@ was never interrupted."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import shutil
 import signal
@@ -133,3 +134,25 @@ def test_a_different_earlier_json_is_not_clobbered(tmp_path: Path) -> None:
     assert lines[-1] == "scrape: 1 done, 0 failed, 0 skipped"
     assert sorted(tree(out)) == ["a.json", "a.md"]
 
+
+def stdin_name(data: bytes) -> str:
+    return "stdin-" + hashlib.sha256(data).hexdigest()[:12]
+
+
+def test_stdin_runs_are_named_by_their_content(tmp_path: Path) -> None:
+    first = ARTICLE.read_bytes()
+    second = b"A title\nThe first paragraph of a plain text dump, long enough to count.\n"
+    out = tmp_path / "out"
+    assert scrape_into(out, "-", stdin=first)[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    assert scrape_into(out, "-", stdin=second)[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    assert scrape_into(out, "-", stdin=first)[-1] == "scrape: 0 done, 0 failed, 1 skipped"
+    names = sorted({stdin_name(first), stdin_name(second)})
+    assert sorted(tree(out)) == [f"{n}.{s}" for n in names for s in ("json", "txt")]
+    assert "first paragraph" in (out / f"{stdin_name(second)}.txt").read_text()
+
+
+def test_stdin_with_url_is_named_by_the_url(tmp_path: Path) -> None:
+    out, url = tmp_path / "out", "https://news.example.com/x"
+    lines = scrape_into(out, "-", "--url", url, "-f", "json", stdin=ARTICLE.read_bytes())
+    assert lines[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    assert sorted(tree(out)) == ["news.example.com_x.json"]
