@@ -153,6 +153,8 @@ class _Batch:
                 return
 
     def _given(self, given: source.Input) -> _Item:
+        if isinstance(given, Source) and given.kind == "stdin":
+            return self._stdin(given)
         if isinstance(given, Source):
             return self._item(given, listing=given.kind == "url")
         if given.page is None:  # a WARC record that is no page: counted, never named
@@ -165,13 +167,40 @@ class _Batch:
         # (a seek and one small inflate), so no page crosses a pipe or the network.
         return self._item(given.source)
 
-    def _item(self, src: Source, *, listing: bool = False, root: _Root | None = None) -> _Item:
-        name = self._names.claim(src)
+    def _stdin(self, src: Source) -> _Item:
+        """Stdin is read at admission (workers cannot read it): without --url, its
+        outputs are named from its content, so that another input gets other files."""
+        try:
+            page = source.read_local(src, settings=self.settings, stdin=self.stdin)
+        except ScraperError as exc:
+            failed = Outcome(src, "failed", error=str(exc), reason=parallel.reason_of(exc))
+            return _Item(src=src, name="", outcome=failed)
+        base = src.name if src.url else output.stdin_name(page.content)
+        item = self._item(src, base=base)
+        item.page = page
+        return item
+
+    def _item(
+        self,
+        src: Source,
+        *,
+        listing: bool = False,
+        root: _Root | None = None,
+        base: str | None = None,
+    ) -> _Item:
+        """`base`: what the outputs are named from, when not the source's name."""
+        name = self._names.claim(base or src.name, location=src.location)
         item = _Item(src=src, name=name, listing=listing, root=root)
-        directory = self.options.output_dir
-        if directory is not None and not self.options.force and output.is_done(directory, name):
+        if self._done(name):
             item.outcome = Outcome(src, "skipped", error=ALREADY_DONE, reason=ALREADY_DONE)
         return item
+
+    def _done(self, name: str) -> bool:
+        """Whether earlier runs wrote every file this format needs (never with --force)."""
+        options = self.options
+        if options.output_dir is None or options.force:
+            return False
+        return output.is_done(options.output_dir, name, fmt=options.fmt)
 
     def _admit(self, item: _Item) -> None:
         self._order.append(item)
@@ -194,13 +223,7 @@ class _Batch:
         self._crawler_started().submit(crawl.Job(key=key, url=url, listing=item.listing))
 
     def _submit(self, item: _Item) -> None:
-        """Hand a local page to the engine (stdin is read here: workers cannot)."""
-        if item.src.kind == "stdin":
-            try:
-                item.page = source.read_local(item.src, settings=self.settings, stdin=self.stdin)
-            except ScraperError as exc:
-                item.outcome = Outcome(item.src, "failed", error=str(exc), reason="unreadable")
-                return
+        """Hand a local page to the engine (stdin's page was read at admission)."""
         self._next_key += 1
         key = self._next_key
         self._tasks[key] = item
@@ -324,7 +347,7 @@ class _Batch:
         directory = self.options.output_dir
         if directory is not None:
             paths = output.write_article(
-                directory, article, name=item.name, fmt=self.options.fmt, force=True
+                directory, article, name=item.name, fmt=self.options.fmt, force=self.options.force
             )
         return Outcome(source=item.src, status="done", article=article, paths=tuple(paths))
 
@@ -356,10 +379,12 @@ class _UniqueNames:
     def __init__(self) -> None:
         self._taken: set[str] = set()
 
-    def claim(self, src: Source) -> str:
-        name = output.output_name(src.name)
+    def claim(self, base: str, *, location: str) -> str:
+        """The output name for `base` (a source's name); `location` tells apart two
+        sources whose names map to the same output name."""
+        name = output.output_name(base)
         if name.casefold() in self._taken:
-            digest = hashlib.sha1(src.location.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            digest = hashlib.sha1(location.encode("utf-8", "surrogatepass")).hexdigest()[:8]
             name = f"{name}-{digest}"
         self._taken.add(name.casefold())
         return name

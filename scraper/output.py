@@ -12,6 +12,7 @@ import json
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -81,6 +82,12 @@ def output_name(name: str) -> str:
     return "/".join(safe)
 
 
+def stdin_name(content: bytes) -> str:
+    """The name of stdin given without --url: `stdin-` and the first 12 hex digits of
+    the SHA-256 of the bytes read, so the same input always gets the same name."""
+    return "stdin-" + hashlib.sha256(content).hexdigest()[:12]
+
+
 def _url_parts(url: str) -> list[str]:
     try:
         split = urlsplit(url)
@@ -139,29 +146,64 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool) -> None:
 def outputs_for(directory: Path, name: str, *, fmt: Format) -> list[Path]:
     """The files written for one source named `name` (from output_name): the
     text/markdown file first, the .json last, so that a .json on disk means
-    the source is complete."""
+    the files written before it are complete."""
     base = directory / name
     files = [base.with_name(base.name + SUFFIX[fmt])] if fmt in SUFFIX else []
     return [*files, base.with_name(base.name + ".json")]
 
 
-def is_done(directory: Path, name: str) -> bool:
-    """Whether a previous run already wrote this source's outputs."""
-    return outputs_for(directory, name, fmt="json")[-1].exists()
+def is_done(directory: Path, name: str, *, fmt: Format) -> bool:
+    """Whether earlier runs already wrote every file `fmt` needs for this source
+    (each is written atomically: one that exists is complete)."""
+    return all(path.exists() for path in outputs_for(directory, name, fmt=fmt))
+
+
+@dataclass(frozen=True, slots=True)
+class _File:
+    path: Path
+    data: str
 
 
 def write_article(
     directory: Path, article: Article, *, name: str, fmt: Format, force: bool
 ) -> list[Path]:
-    """Write one article's files under directory; returns their paths."""
+    """Write one article's files under directory, the .json last; returns their paths.
+
+    Unless force, a finished source's files are kept: when its .json exists (written
+    for another format) only the missing files are written, and the .json must already
+    hold what this run would write, else OutputError names it and nothing is written.
+    Files without their .json are an interrupted run's: they are rewritten."""
+    files = _rendered(directory, article, name=name, fmt=fmt)
+    marker = files[-1]
+    keep = not force and marker.path.exists()
+    if keep:
+        _check_same(marker)
+    for file in files:
+        if not (keep and file.path.exists()):
+            write_atomic(file.path, file.data, force=not keep)
+    return [file.path for file in files]
+
+
+def _rendered(directory: Path, article: Article, *, name: str, fmt: Format) -> list[_File]:
     paths = outputs_for(directory, name, fmt=fmt)
     for path in paths:
         _check_inside(directory, path)
-    if fmt in SUFFIX:
-        text = render_markdown(article) if fmt == "markdown" else render_text(article)
-        write_atomic(paths[0], text + "\n", force=force)
-    write_atomic(paths[-1], render_json(article.to_dict()) + "\n", force=force)
-    return paths
+    record = _File(paths[-1], render_json(article.to_dict()) + "\n")
+    if fmt not in SUFFIX:
+        return [record]
+    text = render_markdown(article) if fmt == "markdown" else render_text(article)
+    return [_File(paths[0], text + "\n"), record]
+
+
+def _check_same(file: _File) -> None:
+    """An existing file must hold exactly `file.data`; raises OutputError otherwise."""
+    try:
+        same = file.path.read_bytes() == file.data.encode("utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot read: {exc.strerror or exc}", file=str(file.path)) from None
+    if not same:
+        message = "exists with a different extraction (use --force to overwrite)"
+        raise OutputError(message, file=str(file.path))
 
 
 def _check_inside(directory: Path, path: Path) -> None:

@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from scraper.errors import OutputError
 from scraper.model import Article, Block
-from scraper.output import output_name, outputs_for, render_markdown, write_article, write_atomic
+from scraper.output import (
+    is_done,
+    output_name,
+    outputs_for,
+    render_markdown,
+    write_article,
+    write_atomic,
+)
 
 ARTICLE = Article(
     url="https://example.com/a",
@@ -90,3 +97,21 @@ def test_write_article_writes_text_then_json(tmp_path: Path) -> None:
     record = json.loads(paths[1].read_text())
     assert record["authors"] == ["Jane Doe"] and record["title"] == "A title"
     assert outputs_for(tmp_path, "example.com_a", fmt="json") == [paths[1]]
+
+
+def test_done_means_every_file_of_the_format(tmp_path: Path) -> None:
+    write_article(tmp_path, ARTICLE, name="a", fmt="json", force=False)
+    assert is_done(tmp_path, "a", fmt="json") and is_done(tmp_path, "a", fmt="jsonl")
+    assert not is_done(tmp_path, "a", fmt="markdown") and not is_done(tmp_path, "a", fmt="text")
+    paths = write_article(tmp_path, ARTICLE, name="a", fmt="markdown", force=False)
+    assert [p.name for p in paths] == ["a.md", "a.json"] and is_done(tmp_path, "a", fmt="markdown")
+
+
+def test_an_earlier_json_that_differs_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text("{}\n")
+    with pytest.raises(OutputError, match="different extraction") as caught:
+        write_article(tmp_path, ARTICLE, name="a", fmt="text", force=False)
+    assert str(tmp_path / "a.json") in str(caught.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+    write_article(tmp_path, ARTICLE, name="a", fmt="text", force=True)
+    assert json.loads((tmp_path / "a.json").read_text())["title"] == "A title"

@@ -5,7 +5,9 @@ was never interrupted."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -87,8 +89,70 @@ def test_a_partial_source_is_not_done_and_is_rewritten(tmp_path: Path) -> None:
     out.mkdir()
     (out / "a.md").write_text("half a page")  # its .json never came: not done
     (out / ".a.json.part").write_text("{")  # a temporary file cut short
-    assert not output.is_done(out, "a")
+    assert not output.is_done(out, "a", fmt="markdown")
     result = CliRunner().invoke(app, [str(page.parent), "-o", str(out), "-f", "markdown"])
     assert result.stderr.splitlines()[-1] == "scrape: 1 done, 0 failed, 0 skipped"
     assert sorted(tree(out)) == ["a.json", "a.md"]
     assert (out / "a.md").read_text() != "half a page"
+
+
+ARTICLE = ROOT / "fixtures" / "pages" / "article.html"
+
+
+def scrape_into(out: Path, *args: str, stdin: bytes | None = None) -> list[str]:
+    """Run the command in-process; the stderr lines (the summary last)."""
+    result = CliRunner().invoke(app, [*args, "-o", str(out)], input=stdin)
+    return result.stderr.splitlines()
+
+
+def test_a_new_format_writes_its_own_file_and_keeps_the_others(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    shutil.copy(ARTICLE, tmp_path / "in" / "a.html")
+    out, pages = tmp_path / "out", str(tmp_path / "in")
+    assert scrape_into(out, pages, "-f", "json")[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    record = (out / "a.json").read_bytes()
+    assert scrape_into(out, pages, "-f", "markdown")[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    assert (out / "a.md").read_text().startswith("# River towns brace")
+    assert scrape_into(out, pages, "-f", "markdown")[-1] == "scrape: 0 done, 0 failed, 1 skipped"
+    assert scrape_into(out, pages, "-f", "text")[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    assert sorted(tree(out)) == ["a.json", "a.md", "a.txt"]
+    assert (out / "a.json").read_bytes() == record
+    assert scrape_into(out, pages, "-f", "jsonl")[-1] == "scrape: 0 done, 0 failed, 1 skipped"
+
+
+def test_a_different_earlier_json_is_not_clobbered(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    shutil.copy(ARTICLE, tmp_path / "in" / "a.html")
+    out, pages = tmp_path / "out", str(tmp_path / "in")
+    out.mkdir()
+    (out / "a.json").write_text('{"title": "an earlier extraction"}\n')
+    lines = scrape_into(out, pages, "-f", "markdown")
+    assert lines[-1] == "scrape: 0 done, 1 failed, 0 skipped"
+    assert str(out / "a.json") in lines[0] and "--force" in lines[0]
+    assert tree(out) == {"a.json": b'{"title": "an earlier extraction"}\n'}
+    lines = scrape_into(out, pages, "-f", "markdown", "--force")
+    assert lines[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    assert sorted(tree(out)) == ["a.json", "a.md"]
+
+
+def stdin_name(data: bytes) -> str:
+    return "stdin-" + hashlib.sha256(data).hexdigest()[:12]
+
+
+def test_stdin_runs_are_named_by_their_content(tmp_path: Path) -> None:
+    first = ARTICLE.read_bytes()
+    second = b"A title\nThe first paragraph of a plain text dump, long enough to count.\n"
+    out = tmp_path / "out"
+    assert scrape_into(out, "-", stdin=first)[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    assert scrape_into(out, "-", stdin=second)[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    assert scrape_into(out, "-", stdin=first)[-1] == "scrape: 0 done, 0 failed, 1 skipped"
+    names = sorted({stdin_name(first), stdin_name(second)})
+    assert sorted(tree(out)) == [f"{n}.{s}" for n in names for s in ("json", "txt")]
+    assert "first paragraph" in (out / f"{stdin_name(second)}.txt").read_text()
+
+
+def test_stdin_with_url_is_named_by_the_url(tmp_path: Path) -> None:
+    out, url = tmp_path / "out", "https://news.example.com/x"
+    lines = scrape_into(out, "-", "--url", url, "-f", "json", stdin=ARTICLE.read_bytes())
+    assert lines[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    assert sorted(tree(out)) == ["news.example.com_x.json"]
