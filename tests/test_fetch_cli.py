@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli import app
-from tests.httpserver import Exchange, Handler, respond, serve
+from tests.httpserver import Exchange, Handler, closed_port, respond, serve
 
 ARTICLE = (Path(__file__).parents[1] / "fixtures" / "pages" / "article.html").read_bytes()
 TITLE = "River towns brace for record floods"
@@ -59,6 +59,18 @@ def test_url_list_with_robots_skip_failure_and_binary(tmp_path: Path) -> None:
     assert "image/png" in records[3]["error"]
     assert f"skipped: {base}/private/story: disallowed by robots.txt" in err
     assert "scrape: 1 done, 2 failed, 1 skipped" in err
+
+
+def test_unreachable_host_or_robots_is_a_failure_not_a_skip() -> None:
+    dead = f"http://127.0.0.1:{closed_port()}/a"
+    code, out, err = invoke(dead, "-f", "json", *FAST)
+    assert code == 1 and "status" not in json.loads(out)
+    assert f"error: {dead}: robots.txt unreachable (connection refused" in err
+    assert "scrape: 0 done, 1 failed, 0 skipped" in err
+    with serve({"/robots.txt": respond(b"", status=503), "/a": respond(ARTICLE)}) as base:
+        code, out, err = invoke(f"{base}/a", "-f", "json", *FAST)
+    assert code == 1 and "503" in json.loads(out)["error"]
+    assert "scrape: 0 done, 1 failed, 0 skipped" in err
 
 
 def test_sitemap_index_with_gzipped_sitemap_and_limit() -> None:
