@@ -191,3 +191,32 @@ def test_bad_options_are_usage_errors(tmp_path: Path) -> None:
     assert invoke("http://x.example/", "--since", "yesterday")[0] == 2
     assert invoke("http://x.example/", "-H", "no colon")[0] == 2
     assert invoke("http://x.example/", "--cookies", str(tmp_path / "none.txt"))[0] == 2
+
+
+def test_feeds_expand_by_content_type_whatever_the_url() -> None:
+    types = [
+        "application/x-rss+xml",
+        "application/rss+xml; charset=utf-8",
+        "application/atom+xml",
+        "text/xml; charset=ISO-8859-1",
+        "application/xml",
+    ]
+
+    def feed(n: int, ctype: str) -> Handler:
+        def handle(ex: Exchange) -> None:
+            link = f"http://{ex.request.header('host')}/p{n}"
+            body = f'<rss version="2.0"><channel><item><link>{link}</link></item></channel></rss>'
+            respond(body.encode(), headers=(("Content-Type", ctype),))(ex)
+
+        return handle
+
+    routes = {f"/news/feed{n}": feed(n, ctype) for n, ctype in enumerate(types)}
+    routes |= {f"/p{n}": respond(ARTICLE) for n in range(len(types))}
+    with serve(routes) as base:
+        feeds = [f"{base}/news/feed{n}" for n in range(len(types))]
+        code, out, err = invoke(*feeds, "-f", "jsonl", "--ignore-robots", *FAST)
+    assert code == 0, err
+    assert [json.loads(line)["url"] for line in out.splitlines()] == [
+        f"{base}/p{n}" for n in range(len(types))
+    ]
+    assert err.count("listed: ") == len(types)
