@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,13 +23,24 @@ from scraper.errors import SourceError
 from scraper.model import PageKind, RawPage, Source
 from scraper.settings import Settings
 
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+# Saved pages, as browsers and mirrors (wget, HTTrack) name them.
+HTML_SUFFIXES = frozenset(
+    {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp", ".cfm"}
+)
 TEXT_SUFFIXES = frozenset({".txt"})
 URL_PREFIXES = ("http://", "https://")
 GLOB_CHARS = frozenset("*?[")
 # What expand() gives: a source to read, a page already read, or why an argument gave none.
 Input = Source | warc.Record | SourceError
 MAX_WARC_RECORD = 100 * 1024 * 1024  # bytes of one record's body (Settings.max_input_bytes)
+GZIP_MAGIC = b"\x1f\x8b"
+_SNIFF_BYTES = 4096  # of a file without a suffix, read to tell whether it is a page
+# An HTML document's start, after a BOM, an XML declaration and comments.
+_HTML_HEAD = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"<(?:!doctype\s+html|html|head|body)(?=[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def expand(
@@ -144,7 +156,7 @@ def walk(root: Path) -> Iterator[Source | SourceError]:
         dirnames.sort()
         for filename in sorted(filenames):
             path = Path(dirpath, filename)
-            if page_kind(path) is not None or warc.is_warc(path):
+            if is_input_file(path):
                 name = path.relative_to(root).as_posix()
                 yield Source(kind="file", location=str(path), name=name)
     yield from _unreadable(errors)
@@ -152,10 +164,10 @@ def walk(root: Path) -> Iterator[Source | SourceError]:
 
 def _unreadable(errors: list[OSError]) -> Iterator[SourceError]:
     while errors:
-        yield folder_error(errors.pop(0))
+        yield _folder_error(errors.pop(0))
 
 
-def folder_error(exc: OSError) -> SourceError:
+def _folder_error(exc: OSError) -> SourceError:
     """The SourceError of a folder that cannot be listed, naming it."""
     why = (exc.strerror or str(exc)).lower()
     return SourceError(f"cannot read the folder: {why}", source=str(exc.filename or "?"))
@@ -182,7 +194,7 @@ def glob(pattern: str) -> Iterator[Source | SourceError]:
     for path in _glob_walk(root, parts[fixed:]):
         if isinstance(path, SourceError):
             yield path
-        elif page_kind(path) is not None or warc.is_warc(path):
+        elif is_input_file(path):
             yield Source(kind="file", location=str(path), name=path.relative_to(root).as_posix())
 
 
@@ -193,7 +205,7 @@ def _glob_walk(folder: Path, parts: tuple[str, ...]) -> Iterator[Path | SourceEr
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
-        yield folder_error(exc)
+        yield _folder_error(exc)
         return
     if head == "**":
         yield from _glob_walk(folder, rest)
@@ -213,9 +225,33 @@ def _glob_walk(folder: Path, parts: tuple[str, ...]) -> Iterator[Path | SourceEr
             yield Path(entry.path)
 
 
+def is_input_file(path: Path) -> bool:
+    """Whether a file met in a directory or glob is read: a page by its suffix, a WARC,
+    or a file without a suffix (as wget and HTTrack save pages) that starts like HTML.
+    Only those are opened, so that a walk stays cheap however many files there are."""
+    if page_kind(path) is not None or warc.is_warc(path):
+        return True
+    return not _suffixes(path) and path.is_file() and _starts_like_html(path)
+
+
+def _starts_like_html(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return True  # let reading it report why it cannot be read
+    return _HTML_HEAD.match(head) is not None
+
+
+def _suffixes(path: Path) -> list[str]:
+    """The file's last two suffixes, lowercased; a query string that wget kept in the
+    name ("story.php?id=3") is no part of them."""
+    return [s.lower() for s in Path(path.name.split("?", 1)[0]).suffixes[-2:]]
+
+
 def page_kind(path: Path) -> PageKind | None:
     """'html' or 'text' by the file's suffix (a trailing .gz is looked through)."""
-    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    suffixes = _suffixes(path)
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     if not suffixes:
@@ -235,6 +271,8 @@ def read_local(src: Source, *, settings: Settings, stdin: BinaryIO | None) -> Ra
         if stdin is None:
             raise SourceError("no standard input", source="-")
         data = _read_capped(stdin, limit=limit, source="-")
+        if data.startswith(GZIP_MAGIC):  # `cat page.html.gz | scrape -`
+            data = gunzip(data, limit=limit, source="-")
         kind: PageKind | None = None
     elif (record := warc.record_at(src.location)) is not None:
         return warc.read_record(record[0], offset=record[1], max_bytes=limit)
@@ -293,6 +331,7 @@ __all__ = [
     "gives_many",
     "glob",
     "gunzip",
+    "is_input_file",
     "page_kind",
     "read_local",
     "url_list",

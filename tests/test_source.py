@@ -156,3 +156,55 @@ def test_cli_unreadable_subfolder_fails_alone(
         result.stderr
     )
     assert "scrape: 2 done, 1 failed, 0 skipped" in result.stderr
+
+
+def test_gzip_on_stdin_is_read_like_the_file_and_capped() -> None:
+    src = Source("stdin", "-", "stdin")
+    page = read_local(src, settings=Settings(), stdin=io.BytesIO(gzip.compress(HTML)))
+    assert page.content == HTML and page.kind == "html"
+    dump = gzip.compress(b"Just text.\n")
+    assert read_local(src, settings=Settings(), stdin=io.BytesIO(dump)).kind == "text"
+    bomb = io.BytesIO(gzip.compress(b"<p>" + b"a" * 5_000_000))
+    with pytest.raises(SourceError, match="limit"):
+        read_local(src, settings=Settings(max_input_bytes=1_000_000), stdin=bomb)
+
+
+def test_cli_gzip_stdin_matches_the_named_file(tmp_path: Path) -> None:
+    named = tmp_path / "page.html.gz"
+    named.write_bytes(gzip.compress(ARTICLE.read_bytes()))
+    by_name = CliRunner().invoke(app, [str(named)])
+    piped = CliRunner().invoke(app, ["-"], input=named.read_bytes())
+    assert piped.exit_code == by_name.exit_code == 0, piped.stderr
+    assert piped.stdout == by_name.stdout and "Residents" in piped.stdout
+
+
+def test_walk_takes_mirror_pages_and_sniffs_only_names_without_suffix(tmp_path: Path) -> None:
+    pages = {
+        "a.shtml": HTML,
+        "b.php": HTML,
+        "c.asp": HTML,
+        "d.aspx": HTML,
+        "e.jsp": HTML,
+        "f.cfm": HTML,
+        "story.php?id=3": HTML,
+        "news/story-12": b"\xef\xbb\xbf\n  <!-- saved by wget -->\n<!DOCTYPE HTML>\n<p>x</p>",
+        "news/index": b"<HTML><body>x</body></HTML>",
+        "news/part": b"<head><title>x</title></head>",
+    }
+    others = {
+        "style.css": b"p {}",
+        "data.json": b"{}",
+        "logo.png": b"\x89PNG\r\n",
+        "fake.json": HTML,  # a known other suffix: never opened
+        "news/LICENSE": b"Permission is hereby granted",
+        "news/feed": b'<?xml version="1.0"?><rss><channel/></rss>',
+    }
+    for rel, data in {**pages, **others}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    os.mkfifo(tmp_path / "news" / "pipe")  # never opened: it would block
+    found = sorted(s.name for s in expand([str(tmp_path)]) if isinstance(s, Source))
+    assert found == sorted(pages)
+    assert count([str(tmp_path)]) == len(pages)
+    globbed = [s.name for s in expand([str(tmp_path / "news" / "*")]) if isinstance(s, Source)]
+    assert globbed == ["index", "part", "story-12"]
