@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from scraper import archive, crawl, discover, fetch, output, parallel, source
-from scraper.errors import ScraperError
+from scraper.errors import ScraperError, SourceError
 from scraper.model import Article, Fetched, RawPage, Source
 from scraper.pipeline import process
 from scraper.settings import Settings
@@ -157,6 +157,11 @@ class _Batch:
             return self._stdin(given)
         if isinstance(given, Source):
             return self._item(given, listing=given.kind == "url")
+        if isinstance(given, SourceError):  # an argument that gave nothing, a bad folder
+            where = given.source or "?"
+            src = Source(kind="file", location=where, name=where)
+            fail = Outcome(src, "failed", error=str(given), reason=parallel.reason_of(given))
+            return _Item(src=src, name="", outcome=fail)
         if given.page is None:  # a WARC record that is no page: counted, never named
             error = f"{given.source.location}: {given.skipped}" + (
                 f" ({given.detail})" if given.detail else ""

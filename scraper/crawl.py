@@ -8,9 +8,11 @@ fetch.fetch_async while the caller's thread extracts the pages that are done.
 Politeness, per host (scheme, host and port): at most `per_host` requests in flight,
 their starts at least `delay` seconds apart (or the robots.txt Crawl-delay, bounded),
 and robots.txt obeyed (fetched once per host, parsed by Protego; RFC 9309: a 4xx means
-no rules, an unreachable one means nothing may be fetched). All hosts together have at
-most `concurrency` requests in flight. Connect errors, timeouts, 408, 429 and 5xx are
-retried with exponential backoff and jitter, honouring Retry-After up to a bound.
+no rules, an unreachable one means nothing may be fetched). Only a Disallow skips a URL;
+one not fetched because robots.txt was unreachable has failed, with that reason. All
+hosts together have at most `concurrency` requests in flight. Connect errors, timeouts,
+408, 429 and 5xx are retried with exponential backoff and jitter, honouring Retry-After
+up to a bound.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from scraper.errors import (
     FetchTimeout,
     HTTPStatusError,
     RetryableStatusError,
+    RobotsUnavailableError,
     ScraperError,
     TransportError,
 )
@@ -73,7 +76,7 @@ class _Host:
     slots: asyncio.Semaphore
     delay: float
     next_start: float = 0.0
-    robots: asyncio.Future[Protego | str] | None = None  # rules, or why none may be fetched
+    robots: asyncio.Future[Protego | FetchError] | None = None  # rules, or why none are known
 
 
 @dataclass(slots=True)
@@ -222,23 +225,26 @@ class Crawler:
                 )
 
     async def _robots_refusal(self, url: str, host: _Host) -> str | None:
-        """None when robots.txt lets us fetch `url`, else the reason it does not."""
+        """None when robots.txt lets us fetch `url`, the reason when it disallows it.
+        Raises RobotsUnavailableError (naming `url`) when robots.txt could not be had."""
         if host.robots is None:
-            future: asyncio.Future[Protego | str] = asyncio.get_running_loop().create_future()
+            future: asyncio.Future[Protego | FetchError] = (
+                asyncio.get_running_loop().create_future()
+            )
             host.robots = future
             try:
                 future.set_result(await self._load_robots(url, host))
             except BaseException:  # cancelled: the jobs waiting on it must not hang
-                future.set_result("robots.txt could not be read")
+                future.set_result(FetchError("robots.txt could not be read", url=url))
                 raise
         rules = await host.robots
-        if isinstance(rules, str):
-            return rules
+        if isinstance(rules, FetchError):
+            raise RobotsUnavailableError(rules.message, url=url, status=rules.status)
         if not rules.can_fetch(url, self.settings.user_agent):
             return "disallowed by robots.txt"
         return None
 
-    async def _load_robots(self, url: str, host: _Host) -> Protego | str:
+    async def _load_robots(self, url: str, host: _Host) -> Protego | FetchError:
         split = urlsplit(url)
         robots_url = f"{split.scheme}://{split.netloc}/robots.txt"
         settings = replace(
@@ -246,12 +252,16 @@ class Crawler:
             max_bytes=_ROBOTS_MAX_BYTES,
             timeout=min(self.settings.timeout, _ROBOTS_TIMEOUT),
         )
+        tries = _Attempts()
         try:
-            got = await self._with_retries(
-                robots_url, host, settings, fetch.PAGE_TYPES, _Attempts()
-            )
+            got = await self._with_retries(robots_url, host, settings, fetch.PAGE_TYPES, tries)
         except _RETRYABLE as exc:  # unreachable: RFC 9309 says assume complete disallow
-            return f"robots.txt unreachable ({exc.message}), so nothing on the host is fetched"
+            after = f", after {tries.count} attempts" if tries.count > 1 else ""
+            return FetchError(
+                f"robots.txt unreachable ({exc.message}{after}), so nothing on the host is fetched",
+                url=robots_url,
+                status=exc.status,
+            )
         except (HTTPStatusError, FetchError):  # 4xx, too large, not text: no rules
             return Protego.parse("")
         rules = Protego.parse(got.content.decode("utf-8", errors="replace"))

@@ -62,6 +62,11 @@ class RetryableStatusError(HTTPStatusError):
         self.retry_after = retry_after
 
 
+class RobotsUnavailableError(FetchError):
+    """robots.txt could not be fetched (unreachable, or a 5xx): RFC 9309 says fetch
+    nothing on that host, so the page was not obtained. A failure, never a skip."""
+
+
 class FetchTimeout(FetchError):
     """The request took longer than the total timeout."""
 

@@ -55,7 +55,9 @@ LISTING_TYPES = PAGE_TYPES | frozenset(
         "application/xml",
         "text/xml",
         "application/rss+xml",
+        "application/x-rss+xml",
         "application/atom+xml",
+        "application/x-atom+xml",
         "application/rdf+xml",
         "application/gzip",
         "application/x-gzip",
@@ -494,15 +496,17 @@ def _transport_error(exc: httpx.HTTPError, *, url: str, deadline: _Deadline) -> 
 
 
 def _os_cause(exc: BaseException) -> str:
-    """The name of the OS error under a wrapped one (async transports give no message)."""
+    """The OS errors under a wrapped one, innermost included (async transports give no
+    message, and anyio wraps a refused connect in "All connection attempts failed")."""
+    causes: list[str] = []
     seen: BaseException | None = exc.__cause__ or exc.__context__
     for _ in range(5):
         if seen is None:
             break
         if isinstance(seen, OSError):
-            return f"{type(seen).__name__} {seen}"
+            causes.append(f"{type(seen).__name__} {seen}")
         seen = seen.__cause__ or seen.__context__
-    return ""
+    return " ".join(causes)
 
 
 def _reason(exc: httpx.HTTPError) -> str:

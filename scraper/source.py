@@ -2,13 +2,17 @@
 
 Directories, globs and WARC files are walked lazily and in a stable (sorted) order,
 so a million saved pages cost no memory up front and output names never depend on
-timing. A WARC gives `warc.Record`s (the page read from the archive), the rest Sources.
+timing. A WARC gives `warc.Record`s (the page read from the archive), the rest Sources. An
+argument that gives nothing to read (an empty directory, a glob matching nothing) and a
+folder that cannot be read give a SourceError in their place, in order, for the batch to
+report as failed: nothing to do is no success, and one bad input costs no other its output.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -19,40 +23,74 @@ from scraper.errors import SourceError
 from scraper.model import PageKind, RawPage, Source
 from scraper.settings import Settings
 
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+# Saved pages, as browsers and mirrors (wget, HTTrack) name them.
+HTML_SUFFIXES = frozenset(
+    {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp", ".cfm"}
+)
 TEXT_SUFFIXES = frozenset({".txt"})
 URL_PREFIXES = ("http://", "https://")
 GLOB_CHARS = frozenset("*?[")
-Input = Source | warc.Record  # what expand() gives: a source to read, or a page already read
+# What expand() gives: a source to read, a page already read, or why an argument gave none.
+Input = Source | warc.Record | SourceError
 MAX_WARC_RECORD = 100 * 1024 * 1024  # bytes of one record's body (Settings.max_input_bytes)
+GZIP_MAGIC = b"\x1f\x8b"
+_SNIFF_BYTES = 4096  # of a file without a suffix, read to tell whether it is a page
+# An HTML document's start, after a BOM, an XML declaration and comments.
+_HTML_HEAD = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"<(?:!doctype\s+html|html|head|body)(?=[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def expand(
     args: Iterable[str], *, url: str | None = None, max_bytes: int = MAX_WARC_RECORD
 ) -> Iterator[Input]:
     """One Source per argument; a directory or glob gives one per page file in it, a
-    WARC file one Record per response record (`max_bytes`: the cap on one record)."""
+    WARC file one Record per response record (`max_bytes`: the cap on one record).
+    Never raises for one argument: a SourceError takes its place (see the module)."""
     for arg in args:
         if arg == "-":
             yield Source(kind="stdin", location="-", name=url or "stdin", url=url)
         elif arg.startswith(URL_PREFIXES) or "://" in arg:
             yield Source(kind="url", location=arg, name=arg, url=arg)
         elif Path(arg).is_dir():
-            yield from _pages(walk(Path(arg)), max_bytes=max_bytes)
+            pages = _pages(walk(Path(arg)), max_bytes=max_bytes)
+            yield from _some(pages, empty=SourceError("no page files in the directory", source=arg))
         elif is_glob(arg) and not Path(arg).exists():
-            yield from _pages(glob(arg), max_bytes=max_bytes)
+            pages = _pages(glob(arg), max_bytes=max_bytes)
+            yield from _some(pages, empty=SourceError("the glob matches no page files", source=arg))
         elif warc.is_warc(arg):
-            yield from warc.records(Path(arg), max_bytes=max_bytes)
+            records = _records(Path(arg), max_bytes=max_bytes)
+            yield from _some(records, empty=SourceError("no records in the WARC file", source=arg))
         else:
             yield Source(kind="file", location=arg, name=Path(arg).name, url=url)
 
 
-def _pages(sources: Iterable[Source], *, max_bytes: int) -> Iterator[Input]:
+def _pages(sources: Iterable[Source | SourceError], *, max_bytes: int) -> Iterator[Input]:
     for src in sources:
-        if warc.is_warc(src.location):
-            yield from warc.records(Path(src.location), max_bytes=max_bytes)
+        if isinstance(src, Source) and warc.is_warc(src.location):
+            yield from _records(Path(src.location), max_bytes=max_bytes)
         else:
             yield src
+
+
+def _records(path: Path, *, max_bytes: int) -> Iterator[Input]:
+    """A WARC's records; a WARC that cannot be opened gives its SourceError."""
+    try:
+        yield from warc.records(path, max_bytes=max_bytes)
+    except SourceError as exc:
+        yield exc
+
+
+def _some(inputs: Iterable[Input], *, empty: SourceError) -> Iterator[Input]:
+    """The inputs, or `empty` when there are none."""
+    found = False
+    for given in inputs:
+        found = True
+        yield given
+    if not found:
+        yield empty
 
 
 def count(args: Iterable[str]) -> int:
@@ -71,9 +109,15 @@ def count(args: Iterable[str]) -> int:
             if is_glob(arg) and not path.exists()
             else [Source("file", arg, arg)]
         )
-        for src in files:
-            total += warc.count(Path(src.location)) if warc.is_warc(src.location) else 1
+        found = sum(_count_one(src) for src in files)
+        total += max(found, 1)  # nothing found: one SourceError
     return total
+
+
+def _count_one(src: Source | SourceError) -> int:
+    if isinstance(src, Source) and warc.is_warc(src.location):
+        return warc.count(Path(src.location)) or 1  # unreadable: one SourceError
+    return 1
 
 
 def url_list(path: str, *, stdin: BinaryIO | None) -> Iterator[Source]:
@@ -103,16 +147,30 @@ def _url_lines(handle: BinaryIO, *, close: bool = False) -> Iterator[Source]:
             handle.close()
 
 
-def walk(root: Path) -> Iterator[Source]:
+def walk(root: Path) -> Iterator[Source | SourceError]:
     """Every page file (and WARC) below root, recursively, sorted, named by its
-    relative path."""
-    for dirpath, dirnames, filenames in os.walk(root):
+    relative path; a folder that cannot be read gives a SourceError in its place."""
+    errors: list[OSError] = []  # os.walk reports an unreadable folder here, then goes on
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        yield from _unreadable(errors)
         dirnames.sort()
         for filename in sorted(filenames):
             path = Path(dirpath, filename)
-            if page_kind(path) is not None or warc.is_warc(path):
+            if is_input_file(path):
                 name = path.relative_to(root).as_posix()
                 yield Source(kind="file", location=str(path), name=name)
+    yield from _unreadable(errors)
+
+
+def _unreadable(errors: list[OSError]) -> Iterator[SourceError]:
+    while errors:
+        yield _folder_error(errors.pop(0))
+
+
+def _folder_error(exc: OSError) -> SourceError:
+    """The SourceError of a folder that cannot be listed, naming it."""
+    why = (exc.strerror or str(exc)).lower()
+    return SourceError(f"cannot read the folder: {why}", source=str(exc.filename or "?"))
 
 
 def gives_many(arg: str) -> bool:
@@ -126,24 +184,28 @@ def is_glob(arg: str) -> bool:
     return not GLOB_CHARS.isdisjoint(arg)
 
 
-def glob(pattern: str) -> Iterator[Source]:
+def glob(pattern: str) -> Iterator[Source | SourceError]:
     """The page files (and WARCs) a glob pattern matches (`**` spans folders), walked
-    lazily in sorted order, named by their path below the pattern's fixed folder."""
+    lazily in sorted order, named by their path below the pattern's fixed folder; a
+    folder that cannot be read gives a SourceError in its place."""
     parts = Path(pattern).parts
     fixed = next((i for i, part in enumerate(parts) if is_glob(part)), len(parts))
     root = Path(*parts[:fixed]) if fixed else Path(".")
     for path in _glob_walk(root, parts[fixed:]):
-        if page_kind(path) is not None or warc.is_warc(path):
+        if isinstance(path, SourceError):
+            yield path
+        elif is_input_file(path):
             yield Source(kind="file", location=str(path), name=path.relative_to(root).as_posix())
 
 
-def _glob_walk(folder: Path, parts: tuple[str, ...]) -> Iterator[Path]:
+def _glob_walk(folder: Path, parts: tuple[str, ...]) -> Iterator[Path | SourceError]:
     if not parts:
         return
     head, rest = parts[0], parts[1:]
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
+    except OSError as exc:
+        yield _folder_error(exc)
         return
     if head == "**":
         yield from _glob_walk(folder, rest)
@@ -163,9 +225,33 @@ def _glob_walk(folder: Path, parts: tuple[str, ...]) -> Iterator[Path]:
             yield Path(entry.path)
 
 
+def is_input_file(path: Path) -> bool:
+    """Whether a file met in a directory or glob is read: a page by its suffix, a WARC,
+    or a file without a suffix (as wget and HTTrack save pages) that starts like HTML.
+    Only those are opened, so that a walk stays cheap however many files there are."""
+    if page_kind(path) is not None or warc.is_warc(path):
+        return True
+    return not _suffixes(path) and path.is_file() and _starts_like_html(path)
+
+
+def _starts_like_html(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return True  # let reading it report why it cannot be read
+    return _HTML_HEAD.match(head) is not None
+
+
+def _suffixes(path: Path) -> list[str]:
+    """The file's last two suffixes, lowercased; a query string that wget kept in the
+    name ("story.php?id=3") is no part of them."""
+    return [s.lower() for s in Path(path.name.split("?", 1)[0]).suffixes[-2:]]
+
+
 def page_kind(path: Path) -> PageKind | None:
     """'html' or 'text' by the file's suffix (a trailing .gz is looked through)."""
-    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    suffixes = _suffixes(path)
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     if not suffixes:
@@ -185,6 +271,8 @@ def read_local(src: Source, *, settings: Settings, stdin: BinaryIO | None) -> Ra
         if stdin is None:
             raise SourceError("no standard input", source="-")
         data = _read_capped(stdin, limit=limit, source="-")
+        if data.startswith(GZIP_MAGIC):  # `cat page.html.gz | scrape -`
+            data = gunzip(data, limit=limit, source="-")
         kind: PageKind | None = None
     elif (record := warc.record_at(src.location)) is not None:
         return warc.read_record(record[0], offset=record[1], max_bytes=limit)
@@ -243,6 +331,7 @@ __all__ = [
     "gives_many",
     "glob",
     "gunzip",
+    "is_input_file",
     "page_kind",
     "read_local",
     "url_list",

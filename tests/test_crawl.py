@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from scraper.crawl import Crawler, Job, Result
-from scraper.errors import HTTPStatusError, RetryableStatusError
+from scraper.errors import HTTPStatusError, RetryableStatusError, RobotsUnavailableError
 from scraper.settings import FetchSettings
-from tests.httpserver import Exchange, Handler, reset_connection, respond, serve
+from tests.httpserver import Exchange, Handler, closed_port, reset_connection, respond, serve
 
 PAGE = b"<html><body><p>Hello there.</p></body></html>"
 QUICK = FetchSettings(timeout=1.0, delay=0.0, per_host=8, backoff=0.01, robots=False)
@@ -175,13 +175,24 @@ def test_robots_disallow_skips_with_reason_and_is_fetched_once() -> None:
 
 
 def test_robots_unreachable_means_nothing_is_fetched_but_404_means_no_rules() -> None:
+    log = Log()
     settings = FetchSettings(timeout=1.0, delay=0.0, retries=0, robots=True)
-    down = {"/robots.txt": respond(b"", status=500), "/a": respond(PAGE)}
+    down = {"/robots.txt": respond(b"", status=500), "/a": log.handler(respond(PAGE))}
     with site(down) as base:
-        skipped = crawl(settings, [base + "/a"])[base + "/a"]
-    assert skipped.skipped is not None and "robots.txt unreachable" in skipped.skipped
+        failed = crawl(settings, [base + "/a"])[base + "/a"]
+    assert failed.skipped is None and failed.fetched is None and log.paths == []
+    assert isinstance(failed.error, RobotsUnavailableError) and failed.error.url == base + "/a"
+    assert "robots.txt unreachable (HTTP 500" in failed.error.message
     with site({"/a": respond(PAGE)}) as base:  # robots.txt: 404
         assert crawl(settings, [base + "/a"])[base + "/a"].fetched is not None
+
+
+def test_closed_port_fails_with_the_connect_error_robots_or_not() -> None:
+    url = f"http://127.0.0.1:{closed_port()}/a"
+    settings = FetchSettings(timeout=1.0, delay=0.0, retries=0, robots=True)
+    for result in (crawl(settings, [url])[url], crawl(QUICK, [url])[url]):
+        assert result.skipped is None and result.error is not None
+        assert "connection refused" in result.error.message
 
 
 def test_robots_crawl_delay_is_honoured() -> None:

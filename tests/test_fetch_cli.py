@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli import app
-from tests.httpserver import Exchange, Handler, respond, serve
+from tests.httpserver import Exchange, Handler, closed_port, respond, serve
 
 ARTICLE = (Path(__file__).parents[1] / "fixtures" / "pages" / "article.html").read_bytes()
 TITLE = "River towns brace for record floods"
@@ -59,6 +59,18 @@ def test_url_list_with_robots_skip_failure_and_binary(tmp_path: Path) -> None:
     assert "image/png" in records[3]["error"]
     assert f"skipped: {base}/private/story: disallowed by robots.txt" in err
     assert "scrape: 1 done, 2 failed, 1 skipped" in err
+
+
+def test_unreachable_host_or_robots_is_a_failure_not_a_skip() -> None:
+    dead = f"http://127.0.0.1:{closed_port()}/a"
+    code, out, err = invoke(dead, "-f", "json", *FAST)
+    assert code == 1 and "status" not in json.loads(out)
+    assert f"error: {dead}: robots.txt unreachable (connection refused" in err
+    assert "scrape: 0 done, 1 failed, 0 skipped" in err
+    with serve({"/robots.txt": respond(b"", status=503), "/a": respond(ARTICLE)}) as base:
+        code, out, err = invoke(f"{base}/a", "-f", "json", *FAST)
+    assert code == 1 and "503" in json.loads(out)["error"]
+    assert "scrape: 0 done, 1 failed, 0 skipped" in err
 
 
 def test_sitemap_index_with_gzipped_sitemap_and_limit() -> None:
@@ -179,3 +191,32 @@ def test_bad_options_are_usage_errors(tmp_path: Path) -> None:
     assert invoke("http://x.example/", "--since", "yesterday")[0] == 2
     assert invoke("http://x.example/", "-H", "no colon")[0] == 2
     assert invoke("http://x.example/", "--cookies", str(tmp_path / "none.txt"))[0] == 2
+
+
+def test_feeds_expand_by_content_type_whatever_the_url() -> None:
+    types = [
+        "application/x-rss+xml",
+        "application/rss+xml; charset=utf-8",
+        "application/atom+xml",
+        "text/xml; charset=ISO-8859-1",
+        "application/xml",
+    ]
+
+    def feed(n: int, ctype: str) -> Handler:
+        def handle(ex: Exchange) -> None:
+            link = f"http://{ex.request.header('host')}/p{n}"
+            body = f'<rss version="2.0"><channel><item><link>{link}</link></item></channel></rss>'
+            respond(body.encode(), headers=(("Content-Type", ctype),))(ex)
+
+        return handle
+
+    routes = {f"/news/feed{n}": feed(n, ctype) for n, ctype in enumerate(types)}
+    routes |= {f"/p{n}": respond(ARTICLE) for n in range(len(types))}
+    with serve(routes) as base:
+        feeds = [f"{base}/news/feed{n}" for n in range(len(types))]
+        code, out, err = invoke(*feeds, "-f", "jsonl", "--ignore-robots", *FAST)
+    assert code == 0, err
+    assert [json.loads(line)["url"] for line in out.splitlines()] == [
+        f"{base}/p{n}" for n in range(len(types))
+    ]
+    assert err.count("listed: ") == len(types)
