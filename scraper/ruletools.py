@@ -45,8 +45,7 @@ def run_fixture(rule: Rule | None, fixture: Fixture) -> Article:
         data = fixture.page.read_bytes()
     except FileNotFoundError:
         raise RuleError(
-            "fixture page not found (fixtures are in the source checkout, not the installed "
-            "package: run `scrape-rules test --rules rules/` there)",
+            "fixture page not found (paths are relative to the rule file)",
             file=str(fixture.page),
         ) from None
     except OSError as exc:
