@@ -433,17 +433,16 @@ def rules_list(rules_dirs: RulesDirs = None) -> None:
 def rules_validate(
     paths: Annotated[list[Path], typer.Argument(help="Rule files or directories of them.")],
 ) -> None:
-    """Check rule files against the rule vocabulary; one line per file."""
+    """Check rule files against the rule vocabulary: "ok: FILE", or one line per problem."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     files = [f for p in paths for f in (sorted(p.glob("*.toml")) if p.is_dir() else [p])]
-    failed = 0
-    for file in files:
-        try:
-            rules.load_rule(file)
-            err.print(f"ok: {file}", markup=False)
-        except ScraperError as exc:
-            failed += 1
-            err.print(f"error: {exc}", markup=False)
+    checks = [rules.check_rule(file) for file in files]
+    for check in checks:
+        if not check.problems:
+            err.print(f"ok: {check.path}", markup=False)
+        for problem in check.problems:
+            err.print(f"error: {problem}", markup=False)
+    failed = any(check.problems for check in checks)
     raise typer.Exit(EXIT_FAILED if failed or not files else EXIT_OK)
 
 

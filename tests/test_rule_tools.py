@@ -83,3 +83,33 @@ def test_a_failing_fixture_shows_the_diff(tmp_path: Path) -> None:
     code, _, err = invoke("test", "example-news", "--rules", str(rules_dir))
     assert code == 1 and "FAIL example-news" in err
     assert "+++ extracted" in err and "-A paragraph the page does not have" in err
+
+
+BAD_RULE = """name = "bad"
+domains = ["x.com", "X.org"]
+bogus = 1
+[html]
+body = ["div[[", "article", "p >"]
+[text]
+drop_phrases = []
+cut_after = ["*x"]
+"""
+BAD_KEYS = ("domains[1]", "bogus", "html.body[0]", "html.body[2]", "text.drop_phrases")
+
+
+def test_validate_reports_every_problem_of_a_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(BAD_RULE)
+    code, _, err = invoke("validate", str(bad))
+    errors = err.splitlines()
+    assert code == 1 and len(errors) == len(BAD_KEYS) + 1  # and text.cut_after[0]
+    assert all(line.startswith(f"error: {bad}: ") for line in errors)
+    for key in (*BAD_KEYS, "text.cut_after[0]"):
+        assert sum(f"(key {key})" in line for line in errors) == 1, key
+
+
+def test_validate_says_the_line_and_column_of_a_toml_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('name = "broken"\ndomains = ["a.com"\n[html]\n')
+    code, _, err = invoke("validate", str(broken))
+    assert code == 1 and err.startswith(f"error: {broken}: line 3, column 1: ")
