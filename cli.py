@@ -450,23 +450,51 @@ def rules_validate(
 def rules_test(
     names: Annotated[list[str] | None, typer.Argument(help="Rule names (default: all).")] = None,
     rules_dirs: RulesDirs = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Accept the current output as the expected one of the named rules' "
+            "failing fixtures (after showing the diff). Needs NAME.",
+        ),
+    ] = False,
 ) -> None:
     """Run rules on their fixture pages; show the diff against the expected output."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if update and not names:
+        err.print("error: --update needs the NAME of each rule to update", markup=False)
+        raise typer.Exit(EXIT_USAGE)
     chosen = [r for r in _ruleset(rules_dirs, err).rules if not names or r.name in names]
     if names and len(chosen) != len(set(names)):
         err.print(f"error: no rule named {sorted(set(names) - {r.name for r in chosen})}")
         raise typer.Exit(EXIT_USAGE)
-    results = [ruletools.check_fixture(r, f) for r in chosen for f in r.fixtures]
-    for result in results:
-        status = "PASS" if result.ok else "FAIL"
-        line = f"{status} {result.rule} {result.fixture.page.name}"
-        err.print(f"{line}  P {result.precision:.3f} R {result.recall:.3f}", markup=False)
-        for problem in result.problems:
-            err.print(f"  {problem}", markup=False)
-        if not result.ok and result.diff:
-            err.print(result.diff, markup=False)
-    raise typer.Exit(EXIT_FAILED if any(not r.ok for r in results) else EXIT_OK)
+    failed = False
+    for result in (ruletools.check_fixture(r, f) for r in chosen for f in r.fixtures):
+        _print_fixture_result(result, err)
+        if not result.ok:
+            failed |= not (update and _accept(result, err))
+    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _print_fixture_result(result: ruletools.FixtureResult, err: Console) -> None:
+    status = "PASS" if result.ok else "FAIL"
+    line = f"{status} {result.rule} {result.fixture.page.name}"
+    err.print(f"{line}  P {result.precision:.3f} R {result.recall:.3f}", markup=False)
+    for problem in result.problems:
+        err.print(f"  {problem}", markup=False)
+    if not result.ok and result.diff:
+        err.print(result.diff, markup=False)
+
+
+def _accept(result: ruletools.FixtureResult, err: Console) -> bool:
+    """Write the fixture's new expected output; False (the error shown) if it cannot."""
+    try:
+        path = ruletools.accept(result)
+    except ScraperError as exc:
+        err.print(f"  error: {exc}", markup=False)
+        return False
+    err.print(f"  updated {path}", markup=False)
+    return True
 
 
 @rules_app.command("new")

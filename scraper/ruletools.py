@@ -1,5 +1,6 @@
 """Tools for rule authors: run a rule's fixtures against their expected output,
-and scaffold a new rule from a saved page. Used by `scrape-rules` and the tests."""
+accept a new output as the expected one, and scaffold a new rule from a saved
+page. Used by `scrape-rules` and the tests."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class FixtureResult:
     recall: float
     problems: tuple[str, ...]  # empty when the fixture passes
     diff: str  # unified diff of expected and extracted text, paragraph per line
+    article: Article | None = None  # what the rule extracted, when the page could be read
 
     @property
     def ok(self) -> bool:
@@ -69,9 +71,12 @@ def check_fixture(rule: Rule, fixture: Fixture) -> FixtureResult:
     both ways; title, authors and (when expected) the date's day must match."""
     try:
         article = run_fixture(rule, fixture)
-        expected = _expected(fixture, rule=rule.name)
     except ScraperError as exc:
         return FixtureResult(rule.name, fixture, 0.0, 0.0, (str(exc),), "")
+    try:
+        expected = _expected(fixture, rule=rule.name)
+    except ScraperError as exc:
+        return FixtureResult(rule.name, fixture, 0.0, 0.0, (str(exc),), "", article)
     want = str(expected.get("text") or "")
     score = score_page(want, article.text)
     problems = [*_text_problems(fixture, article.text, want, score.precision, score.recall)]
@@ -81,7 +86,37 @@ def check_fixture(rule: Rule, fixture: Fixture) -> FixtureResult:
             want.split("\n\n"), article.text.split("\n\n"), "expected", "extracted", lineterm=""
         )
     )
-    return FixtureResult(rule.name, fixture, score.precision, score.recall, tuple(problems), diff)
+    return FixtureResult(
+        rule.name, fixture, score.precision, score.recall, tuple(problems), diff, article
+    )
+
+
+def accept(result: FixtureResult) -> Path:
+    """Write what the rule extracted as the fixture's expected output (title, authors,
+    date and text; other keys of the file are kept), atomically. Returns the file.
+    Raises RuleError when the page gave nothing to accept, OutputError."""
+    if result.article is None:
+        raise RuleError(
+            "nothing extracted to accept", file=str(result.fixture.page), rule=result.rule
+        )
+    try:
+        kept = _expected(result.fixture, rule=result.rule)
+    except RuleError:
+        kept = {}  # a missing or broken expected file is replaced whole
+    record = {**kept, **expected_record(result.article)}
+    path = result.fixture.expected
+    write_atomic(path, json.dumps(record, ensure_ascii=False, indent=1) + "\n", force=True)
+    return path
+
+
+def expected_record(article: Article) -> dict[str, object]:
+    """The expected output of a fixture, as a rule extracts it now."""
+    return {
+        "title": article.title,
+        "authors": list(article.authors),
+        "date": article.date,
+        "text": article.text,
+    }
 
 
 def _expected(fixture: Fixture, *, rule: str) -> dict[str, object]:
@@ -150,13 +185,7 @@ def scaffold(
     folder.mkdir(parents=True, exist_ok=True)
     page_copy.write_bytes(data)
     fixture = Fixture(page=page_copy, expected=expected, url=None if is_text else url)
-    article = run_fixture(None, fixture)
-    record = {
-        "title": article.title,
-        "authors": list(article.authors),
-        "date": article.date,
-        "text": article.text,
-    }
+    record = expected_record(run_fixture(None, fixture))
     write_atomic(expected, json.dumps(record, ensure_ascii=False, indent=1) + "\n", force=False)
     write_atomic(
         rule_path, _template(name, host=host, fixture=fixture, rule_path=rule_path), force=False

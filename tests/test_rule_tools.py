@@ -113,3 +113,39 @@ def test_validate_says_the_line_and_column_of_a_toml_error(tmp_path: Path) -> No
     broken.write_text('name = "broken"\ndomains = ["a.com"\n[html]\n')
     code, _, err = invoke("validate", str(broken))
     assert code == 1 and err.startswith(f"error: {broken}: line 3, column 1: ")
+
+
+def _broken_rule(tmp_path: Path, name: str) -> Path:
+    """A scaffolded rule whose fixture expects a text the page lacks; its expected file."""
+    args = ["new", name, "--page", str(PAGE), "--url", f"https://{name}.com/a"]
+    args += ["--rules-dir", str(tmp_path / "rules"), "--fixtures-dir", str(tmp_path / "fx")]
+    assert invoke(*args)[0] == 0
+    expected_file = tmp_path / "fx" / name / "page.expected.json"
+    expected = json.loads(expected_file.read_text())
+    expected_file.write_text(json.dumps({**expected, "text": "Not on the page.", "x": 1}))
+    return expected_file
+
+
+def test_update_shows_the_diff_then_accepts_only_the_named_rule(tmp_path: Path) -> None:
+    mine, other = _broken_rule(tmp_path, "mine"), _broken_rule(tmp_path, "other")
+    before = other.read_text()
+    rules_dir = str(tmp_path / "rules")
+    code, _, err = invoke("test", "mine", "--update", "--rules", rules_dir)
+    assert code == 0 and "FAIL mine" in err and "other" not in err
+    updated = err.index("  updated ")  # the diff first, then the file written
+    assert err.index("-Not on the page.") < updated
+    assert Path(err[updated:].split()[1]).resolve() == mine  # printed as rules/../fx/...
+    accepted = json.loads(mine.read_text())
+    assert accepted["title"] == "River towns brace for record floods" and accepted["x"] == 1
+    assert not list(mine.parent.glob(".*.part"))
+    assert other.read_text() == before
+    assert invoke("test", "mine", "--rules", rules_dir)[0] == 0
+    assert invoke("test", "other", "--rules", rules_dir)[0] == 1
+
+
+def test_update_refuses_without_a_name(tmp_path: Path) -> None:
+    expected_file = _broken_rule(tmp_path, "mine")
+    before = expected_file.read_text()
+    code, _, err = invoke("test", "--update", "--rules", str(tmp_path / "rules"))
+    assert code == 2 and "--update needs the NAME" in err
+    assert expected_file.read_text() == before
