@@ -506,13 +506,34 @@ def rules_new(
     fixtures_dir: Annotated[Path, typer.Option(help="Where to copy the page.")] = Path(
         "fixtures/rules"
     ),
+    shadow: Annotated[
+        bool,
+        typer.Option(
+            "--shadow",
+            help="Write it even if a rule in use (shipped, yours or in --rules-dir) has "
+            "this name or handles the URL's site.",
+        ),
+    ] = False,
 ) -> None:
-    """Scaffold a rule, its fixture and the expected output (as extracted now, to correct)."""
+    """Scaffold a rule, its fixture and the expected output (as extracted now, to correct).
+    Never overwrites a file."""
+    from scraper.errors import RuleShadowError  # here: cli.py's imports are not this part's
+
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    in_use = _ruleset([rules_dir] if rules_dir.is_dir() else None, err)
     try:
         paths = ruletools.scaffold(
-            name, page=page, url=url, rules_dir=rules_dir, fixtures_dir=fixtures_dir
+            name,
+            page=page,
+            url=url,
+            rules_dir=rules_dir,
+            fixtures_dir=fixtures_dir,
+            in_use=in_use,
+            shadow=shadow,
         )
+    except RuleShadowError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
     except (ScraperError, OSError) as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_FAILED) from None

@@ -86,6 +86,10 @@ class RuleError(ScraperError):
     """A site rule file is invalid."""
 
 
+class RuleShadowError(RuleError):
+    """A new rule would take the name, or a site, of a rule already in use."""
+
+
 class RuleSyntaxError(RuleError):
     """A rule file is not UTF-8 TOML; line and column (from 1) say where."""
 

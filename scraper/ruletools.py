@@ -14,12 +14,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scraper import parse
-from scraper.errors import RuleError, ScraperError
+from scraper.errors import RuleError, RuleShadowError, ScraperError
 from scraper.evaluate import score_page
 from scraper.model import Article, RawPage
 from scraper.output import write_atomic
 from scraper.pipeline import from_html, from_text
-from scraper.rules import Fixture, Rule, load_rule
+from scraper.rules import Fixture, Rule, RuleSet, load_rule
 
 MIN_SHINGLE_SCORE = 0.9  # HTML fixtures: precision and recall both at least this
 
@@ -161,11 +161,19 @@ def _fold(value: object) -> str:
 
 
 def scaffold(
-    name: str, *, page: Path, url: str, rules_dir: Path, fixtures_dir: Path
+    name: str,
+    *,
+    page: Path,
+    url: str,
+    rules_dir: Path,
+    fixtures_dir: Path,
+    in_use: RuleSet,
+    shadow: bool = False,
 ) -> tuple[Path, Path, Path]:
     """Write rules_dir/<name>.toml, copy the page into fixtures_dir/<name>/ and
     write its expected output as the generic extractor sees it now, for the
-    author to correct. Never overwrites. Returns (rule, page, expected) paths."""
+    author to correct. Never overwrites; refuses to shadow a rule in_use unless
+    shadow. Returns (rule, page, expected) paths."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,63}", name):
         raise RuleError("rule name must be lower case letters, digits, '.', '_' or '-'", rule=name)
     host = (urlsplit(url).hostname or "").removeprefix("www.")
@@ -177,9 +185,9 @@ def scaffold(
     page_name = "page.txt" if is_text else "page.html.gz"
     folder = fixtures_dir / name
     page_copy, expected = folder / page_name, folder / "page.expected.json"
-    for path in (rule_path, page_copy, expected):
-        if path.exists():
-            raise RuleError("exists; not overwritten", file=str(path), rule=name)
+    _refuse_overwriting(rule_path, page_copy, expected, rule=name)
+    if not shadow:
+        refuse_shadowing(name, url=url, in_use=in_use)
     if not is_text and not page.name.endswith(".gz"):
         data = gzip.compress(data, mtime=0)
     folder.mkdir(parents=True, exist_ok=True)
@@ -192,6 +200,24 @@ def scaffold(
     )
     load_rule(rule_path)  # the scaffold itself must validate
     return rule_path, page_copy, expected
+
+
+def _refuse_overwriting(*paths: Path, rule: str) -> None:
+    for path in paths:
+        if path.exists():
+            raise RuleError("exists; not overwritten", file=str(path), rule=rule)
+
+
+def refuse_shadowing(name: str, *, url: str, in_use: RuleSet) -> None:
+    """Raise RuleShadowError if a rule in use has this name or handles the URL's site."""
+    hint = "a new rule would shadow it (--shadow to write it anyway)"
+    same = in_use.by_name(name)
+    if same is not None:
+        raise RuleShadowError(f"rule {name!r} exists; {hint}", file=str(same.path))
+    owner = in_use.for_url(url)
+    if owner is not None:
+        message = f"handled by rule {owner.name!r} ({owner.path}); {hint}"
+        raise RuleShadowError(message, url=url, rule=owner.name)
 
 
 def _template(name: str, *, host: str, fixture: Fixture, rule_path: Path) -> str:

@@ -16,8 +16,11 @@ runner = CliRunner()
 RULES = ("postmedia", "daily8")
 
 
+NO_USER_RULES = {"XDG_CONFIG_HOME": str(ROOT / "tests" / "no-such-config")}  # shipped only
+
+
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(rules_app, list(args))
+    result = runner.invoke(rules_app, list(args), env=NO_USER_RULES)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -149,3 +152,33 @@ def test_update_refuses_without_a_name(tmp_path: Path) -> None:
     code, _, err = invoke("test", "--update", "--rules", str(tmp_path / "rules"))
     assert code == 2 and "--update needs the NAME" in err
     assert expected_file.read_text() == before
+
+
+def _new(tmp_path: Path, name: str, url: str, *flags: str) -> tuple[int, str, str]:
+    dirs = ["--rules-dir", str(tmp_path / "rules"), "--fixtures-dir", str(tmp_path / "fx")]
+    return invoke("new", name, "--page", str(PAGE), "--url", url, *dirs, *flags)
+
+
+def test_new_refuses_to_shadow_a_shipped_rule_by_name_unless_asked(tmp_path: Path) -> None:
+    code, _, err = _new(tmp_path, "cbc", "https://example.org/a")
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "rule 'cbc' exists" in err and "--shadow" in err and "cbc.toml" in err
+    assert not (tmp_path / "rules").exists() and not (tmp_path / "fx").exists()
+    assert _new(tmp_path, "cbc", "https://example.org/a", "--shadow")[0] == 0
+    assert 'domains = ["example.org"]' in (tmp_path / "rules" / "cbc.toml").read_text()
+
+
+def test_new_refuses_a_site_a_shipped_rule_handles_unless_asked(tmp_path: Path) -> None:
+    code, _, err = _new(tmp_path, "my-cbc", "https://www.cbc.ca/news/a")
+    assert code == 2 and "handled by rule 'cbc'" in err and "--shadow" in err
+    assert not (tmp_path / "rules").exists()
+    assert _new(tmp_path, "my-cbc", "https://www.cbc.ca/news/a", "--shadow")[0] == 0
+
+
+def test_new_never_overwrites_even_when_shadowing(tmp_path: Path) -> None:
+    assert _new(tmp_path, "mine", "https://mine.com/a")[0] == 0
+    written = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    (tmp_path / "rules" / "mine.toml").unlink()  # the fixture left behind is still kept
+    code, _, err = _new(tmp_path, "mine", "https://mine.com/a", "--shadow")
+    assert code == 1 and "exists; not overwritten" in err
+    assert all(p.read_bytes() == data for p, data in written.items() if p.exists())
