@@ -515,8 +515,7 @@ def rules_new(
         ),
     ] = False,
 ) -> None:
-    """Scaffold a rule, its fixture and the expected output (as extracted now, to correct).
-    Never overwrites a file."""
+    """Scaffold a rule, its fixture and expected output (as extracted now); never overwrites."""
     from scraper.errors import RuleShadowError  # here: cli.py's imports are not this part's
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
