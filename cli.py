@@ -649,17 +649,16 @@ def rules_list(rules_dirs: RulesDirs = None) -> None:
 def rules_validate(
     paths: Annotated[list[Path], typer.Argument(help="Rule files or directories of them.")],
 ) -> None:
-    """Check rule files against the rule vocabulary; one line per file."""
+    """Check rule files against the rule vocabulary: "ok: FILE", or one line per problem."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     files = [f for p in paths for f in (sorted(p.glob("*.toml")) if p.is_dir() else [p])]
-    failed = 0
-    for file in files:
-        try:
-            rules.load_rule(file)
-            err.print(f"ok: {file}", markup=False)
-        except ScraperError as exc:
-            failed += 1
-            err.print(f"error: {exc}", markup=False)
+    checks = [rules.check_rule(file) for file in files]
+    for check in checks:
+        if not check.problems:
+            err.print(f"ok: {check.path}", markup=False)
+        for problem in check.problems:
+            err.print(f"error: {problem}", markup=False)
+    failed = any(check.problems for check in checks)
     raise typer.Exit(EXIT_FAILED if failed or not files else EXIT_OK)
 
 
@@ -667,23 +666,51 @@ def rules_validate(
 def rules_test(
     names: Annotated[list[str] | None, typer.Argument(help="Rule names (default: all).")] = None,
     rules_dirs: RulesDirs = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Accept the current output as the expected one of the named rules' "
+            "failing fixtures (after showing the diff). Needs NAME.",
+        ),
+    ] = False,
 ) -> None:
     """Run rules on their fixture pages; show the diff against the expected output."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if update and not names:
+        err.print("error: --update needs the NAME of each rule to update", markup=False)
+        raise typer.Exit(EXIT_USAGE)
     chosen = [r for r in _ruleset(rules_dirs, err).rules if not names or r.name in names]
     if names and len(chosen) != len(set(names)):
         err.print(f"error: no rule named {sorted(set(names) - {r.name for r in chosen})}")
         raise typer.Exit(EXIT_USAGE)
-    results = [ruletools.check_fixture(r, f) for r in chosen for f in r.fixtures]
-    for result in results:
-        status = "PASS" if result.ok else "FAIL"
-        line = f"{status} {result.rule} {result.fixture.page.name}"
-        err.print(f"{line}  P {result.precision:.3f} R {result.recall:.3f}", markup=False)
-        for problem in result.problems:
-            err.print(f"  {problem}", markup=False)
-        if not result.ok and result.diff:
-            err.print(result.diff, markup=False)
-    raise typer.Exit(EXIT_FAILED if any(not r.ok for r in results) else EXIT_OK)
+    failed = False
+    for result in (ruletools.check_fixture(r, f) for r in chosen for f in r.fixtures):
+        _print_fixture_result(result, err)
+        if not result.ok:
+            failed |= not (update and _accept(result, err))
+    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _print_fixture_result(result: ruletools.FixtureResult, err: Console) -> None:
+    status = "PASS" if result.ok else "FAIL"
+    line = f"{status} {result.rule} {result.fixture.page.name}"
+    err.print(f"{line}  P {result.precision:.3f} R {result.recall:.3f}", markup=False)
+    for problem in result.problems:
+        err.print(f"  {problem}", markup=False)
+    if not result.ok and result.diff:
+        err.print(result.diff, markup=False)
+
+
+def _accept(result: ruletools.FixtureResult, err: Console) -> bool:
+    """Write the fixture's new expected output; False (the error shown) if it cannot."""
+    try:
+        path = ruletools.accept(result)
+    except ScraperError as exc:
+        err.print(f"  error: {exc}", markup=False)
+        return False
+    err.print(f"  updated {path}", markup=False)
+    return True
 
 
 @rules_app.command("new")
@@ -695,13 +722,33 @@ def rules_new(
     fixtures_dir: Annotated[Path, typer.Option(help="Where to copy the page.")] = Path(
         "fixtures/rules"
     ),
+    shadow: Annotated[
+        bool,
+        typer.Option(
+            "--shadow",
+            help="Write it even if a rule in use (shipped, yours or in --rules-dir) has "
+            "this name or handles the URL's site.",
+        ),
+    ] = False,
 ) -> None:
-    """Scaffold a rule, its fixture and the expected output (as extracted now, to correct)."""
+    """Scaffold a rule, its fixture and expected output (as extracted now); never overwrites."""
+    from scraper.errors import RuleShadowError  # here: cli.py's imports are not this part's
+
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    in_use = _ruleset([rules_dir] if rules_dir.is_dir() else None, err)
     try:
         paths = ruletools.scaffold(
-            name, page=page, url=url, rules_dir=rules_dir, fixtures_dir=fixtures_dir
+            name,
+            page=page,
+            url=url,
+            rules_dir=rules_dir,
+            fixtures_dir=fixtures_dir,
+            in_use=in_use,
+            shadow=shadow,
         )
+    except RuleShadowError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
     except (ScraperError, OSError) as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_FAILED) from None

@@ -91,5 +91,18 @@ class RuleError(ScraperError):
     """A site rule file is invalid."""
 
 
+class RuleShadowError(RuleError):
+    """A new rule would take the name, or a site, of a rule already in use."""
+
+
+class RuleSyntaxError(RuleError):
+    """A rule file is not UTF-8 TOML; line and column (from 1) say where."""
+
+    def __init__(self, message: str, *, file: str, line: int, column: int) -> None:
+        super().__init__(f"line {line}, column {column}: {message}", file=file)
+        self.line = line
+        self.column = column
+
+
 class OutputError(ScraperError):
     """An output file cannot be written."""

@@ -31,7 +31,9 @@ The closed vocabulary of a rule file (every key optional unless said):
 
 Loading is strict: an unknown key, a wrong type, an empty list or string, a CSS
 selector Lexbor cannot parse, a bad pattern or domain raises RuleError naming
-the file and the key. tomllib runs no code, and patterns are bounded, so a
+the file and the key (a TOML syntax error, RuleSyntaxError, the line and column).
+One validator collects every problem of a file (check_rule, for `scrape-rules
+validate`); loading raises the first. tomllib runs no code, and patterns are bounded, so a
 rule file can neither run code nor hang the run. Fields a rule does not give
 fall back to the generic extractor.
 """
@@ -43,14 +45,15 @@ import functools
 import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.errors import RuleError
+from scraper.errors import RuleError, RuleSyntaxError
 from scraper.metadata import parse_field_selector
 from scraper.model import Body, Metadata
 from scraper.rules_patterns import PatternError, Span, compile_pattern, compile_span
@@ -74,6 +77,10 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _SENTINEL_ID = "scrape-rule-sentinel"
 _SENTINEL = f"#{_SENTINEL_ID}"
 _SENTINEL_PAGE = f'<p></p><i id="{_SENTINEL_ID}"></i>'
+_TOML_WHERE = re.compile(r"(?P<what>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)", re.S)
+
+T = TypeVar("T")
+Check = Callable[[object, str], T]  # a value and its key -> the value checked, or RuleError
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,64 +222,157 @@ def load_rules(*, dirs: Sequence[Path] = (), shipped: bool = True) -> RuleSet:
 
 
 def load_rule(path: Path) -> Rule:
-    """One rule file, validated. Raises RuleError naming the file and the key."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RuleError(f"cannot read rule file: {exc.strerror}", file=str(path)) from exc
-    if len(raw) > MAX_RULE_BYTES:
-        raise RuleError(f"rule file larger than {MAX_RULE_BYTES} bytes", file=str(path))
-    return parse_rule(raw, path=path)
+    """One rule file, validated. Raises RuleError (its first problem) naming the file and key."""
+    return _valid(check_rule(path))
 
 
 def parse_rule(raw: bytes | str, *, path: Path) -> Rule:
-    """A rule from TOML text. Raises RuleError, and nothing else."""
+    """A rule from TOML text. Raises RuleError (its first problem), and nothing else."""
+    return _valid(check_rule_text(raw, path=path))
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCheck:
+    """One rule file checked: the rule when it is valid, else every problem found in it."""
+
+    path: Path
+    rule: Rule | None
+    problems: tuple[RuleError, ...] = ()
+
+
+def check_rule(path: Path) -> RuleCheck:
+    """Every problem of one rule file: unreadable, too large, TOML syntax, or each value
+    outside the vocabulary (what `scrape-rules validate` reports; load_rule raises the first)."""
     try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        data = tomllib.loads(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RuleError(f"not valid UTF-8 TOML: {exc}", file=str(path)) from exc
+        raw = path.read_bytes()
+    except OSError as exc:
+        error = RuleError(f"cannot read rule file: {exc.strerror}", file=str(path))
+        return RuleCheck(path=path, rule=None, problems=(error,))
+    if len(raw) > MAX_RULE_BYTES:
+        error = RuleError(f"rule file larger than {MAX_RULE_BYTES} bytes", file=str(path))
+        return RuleCheck(path=path, rule=None, problems=(error,))
+    return check_rule_text(raw, path=path)
+
+
+def check_rule_text(raw: bytes | str, *, path: Path) -> RuleCheck:
+    """Every problem of a rule's TOML text, as check_rule."""
+    try:
+        data = _toml(raw, path=path)
+    except RuleError as exc:
+        return RuleCheck(path=path, rule=None, problems=(exc,))
+    validator = _Validator(path)
+    rule = validator.rule(data)
+    problems = tuple(validator.problems)
+    return RuleCheck(path=path, rule=None if problems else rule, problems=problems)
+
+
+def _valid(check: RuleCheck) -> Rule:
+    if check.rule is None:
+        raise check.problems[0]
+    return check.rule
+
+
+def _toml(raw: bytes | str, *, path: Path) -> dict[str, object]:
+    """The TOML table of a rule file. Raises RuleSyntaxError saying the line and column."""
+    text = raw if isinstance(raw, str) else _decode(raw, path=path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_WHERE.fullmatch(str(exc))
+        what = found["what"] if found else str(exc)
+        line, column = (int(found["line"]), int(found["column"])) if found else _position(text)
+        raise RuleSyntaxError(what, file=str(path), line=line, column=column) from exc
     except RecursionError as exc:
         raise RuleError("TOML nested too deeply", file=str(path)) from exc
-    return _Validator(path).rule(data)
+
+
+def _decode(raw: bytes, *, path: Path) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(raw[: exc.start].decode("utf-8"))
+        message = f"not valid UTF-8 (byte {raw[exc.start]:#04x})"
+        raise RuleSyntaxError(message, file=str(path), line=line, column=column) from exc
+
+
+def _position(text: str) -> tuple[int, int]:
+    """The line and column (from 1) just after text."""
+    lines = text.split("\n")
+    return len(lines), len(lines[-1]) + 1
 
 
 class _Validator:
-    """Checks one parsed rule file; every error names the file and the key."""
+    """Checks one parsed rule file, recording every problem (each names the file and
+    the key) and going on: a bad value is left out, so the rule built is only good
+    when no problem was recorded."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.problems: list[RuleError] = []
 
     def fail(self, key: str, message: str) -> RuleError:
         return RuleError(f"{self.path}: {message}", file=str(self.path), key=key)
 
+    def section(
+        self, data: dict[str, object], key: str, check: Check[T], default: T, *, within: str = ""
+    ) -> T:
+        """check(data[key]) if the key is given, else default; default too when the
+        check fails, its error recorded."""
+        if key not in data:
+            return default
+        try:
+            return check(data[key], f"{within}{key}")
+        except RuleError as exc:
+            self.problems.append(exc)
+            return default
+
+    def each(self, value: object, key: str, what: str, check: Check[T]) -> tuple[T, ...]:
+        """check(item, "key[i]") of every item of a non-empty list; the items that
+        fail are recorded and left out."""
+        if not isinstance(value, list) or not value:
+            raise self.fail(key, f"must be a non-empty list of {what}")
+        out: list[T] = []
+        for i, item in enumerate(value):
+            try:
+                out.append(check(item, f"{key}[{i}]"))
+            except RuleError as exc:
+                self.problems.append(exc)
+        return tuple(out)
+
     def table(self, value: object, key: str, allowed: frozenset[str]) -> dict[str, object]:
+        """The known keys of a table; each unknown key is recorded."""
         if not isinstance(value, dict):
             raise self.fail(key, "must be a table")
         for name in value:
             if name not in allowed:
-                raise self.fail(f"{key}.{name}" if key else name, "unknown key")
-        return value
+                self.problems.append(self.fail(f"{key}.{name}" if key else name, "unknown key"))
+        return {name: item for name, item in value.items() if name in allowed}
 
     def string(self, value: object, key: str) -> str:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(key, "must be a non-empty string")
         return value
 
+    def flag(self, value: object, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false")
+        return value
+
+    def name(self, value: object, key: str) -> str:
+        if not _NAME.match(self.string(value, key)):
+            raise self.fail(key, "must be lower-case letters, digits, '-', '_' or '.'")
+        return str(value)
+
     def strings(self, value: object, key: str) -> tuple[str, ...]:
-        if not isinstance(value, list) or not value:
-            raise self.fail(key, "must be a non-empty list of strings")
-        return tuple(self.string(item, f"{key}[{i}]") for i, item in enumerate(value))
+        return self.each(value, key, "strings", self.string)
 
     def selectors(self, value: object, key: str) -> tuple[str, ...]:
-        items = self.strings(value, key)
-        for i, selector in enumerate(items):
-            self.css(selector, f"{key}[{i}]")
-        return items
+        return self.each(value, key, "CSS selectors", self.css)
 
-    def css(self, selector: str, key: str) -> None:
+    def css(self, value: object, key: str) -> str:
         from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
+        selector = self.string(value, key)
         if len(selector) > MAX_SELECTOR_CHARS:
             raise self.fail(key, f"selector longer than {MAX_SELECTOR_CHARS} characters")
         # Selectors of a list are matched joined by ", ": one that leaves a string,
@@ -284,15 +384,18 @@ class _Validator:
             raise self.fail(key, f"CSS selector does not parse: {selector!r}") from exc
         if not any(node.attributes.get("id") == _SENTINEL_ID for node in found):
             raise self.fail(key, f"CSS selector is not closed (quote, bracket?): {selector!r}")
+        return selector
 
     def field_selectors(self, value: object, key: str) -> tuple[str, ...]:
-        items = self.strings(value, key)
-        for i, item in enumerate(items):
-            try:
-                parse_field_selector(item)
-            except ValueError as exc:
-                raise self.fail(f"{key}[{i}]", str(exc)) from None
-        return items
+        return self.each(value, key, "selectors", self.field_selector)
+
+    def field_selector(self, value: object, key: str) -> str:
+        item = self.string(value, key)
+        try:
+            parse_field_selector(item)
+        except ValueError as exc:
+            raise self.fail(key, str(exc)) from None
+        return item
 
     def pattern(self, value: object, key: str) -> re.Pattern[str]:
         try:
@@ -301,98 +404,93 @@ class _Validator:
             raise self.fail(key, f"bad pattern: {exc}") from exc
 
     def patterns(self, value: object, key: str) -> tuple[re.Pattern[str], ...]:
-        if not isinstance(value, list) or not value:
-            raise self.fail(key, "must be a non-empty list of patterns")
-        return tuple(self.pattern(item, f"{key}[{i}]") for i, item in enumerate(value))
+        return self.each(value, key, "patterns", self.pattern)
 
     def spans(self, value: object, key: str) -> tuple[Span, ...]:
-        if not isinstance(value, list) or not value:
-            raise self.fail(key, "must be a non-empty list of {start, end} tables")
-        out = []
-        for i, item in enumerate(value):
-            where = f"{key}[{i}]"
-            span = self.table(item, where, SPAN_KEYS)
-            if set(span) != SPAN_KEYS:
-                raise self.fail(where, "needs both start and end")
-            start, end = (
-                self.string(span["start"], f"{where}.start"),
-                self.string(span["end"], f"{where}.end"),
-            )
-            try:
-                out.append(compile_span(start, end))
-            except PatternError as exc:
-                raise self.fail(where, f"bad pattern: {exc}") from exc
-        return tuple(out)
+        return self.each(value, key, "{start, end} tables", self.span)
 
-    def domains(self, value: object) -> tuple[str, ...]:
-        items = self.strings(value, "domains")
-        for i, domain in enumerate(items):
-            if not _DOMAIN.match(domain):
-                raise self.fail(f"domains[{i}]", f"not a lower-case domain name: {domain!r}")
-        return items
+    def span(self, value: object, key: str) -> Span:
+        data = self.table(value, key, SPAN_KEYS)
+        if set(data) != SPAN_KEYS:
+            raise self.fail(key, "needs both start and end")
+        start = self.string(data["start"], f"{key}.start")
+        end = self.string(data["end"], f"{key}.end")
+        try:
+            return compile_span(start, end)
+        except PatternError as exc:
+            raise self.fail(key, f"bad pattern: {exc}") from exc
 
-    def signatures(self, value: object) -> tuple[tuple[str, ...], ...]:
-        if not isinstance(value, list) or not value:
-            raise self.fail("signatures", "must be a non-empty list of lists of phrases")
-        return tuple(self.strings(item, f"signatures[{i}]") for i, item in enumerate(value))
+    def domains(self, value: object, key: str) -> tuple[str, ...]:
+        return self.each(value, key, "domain names", self.domain)
 
-    def text(self, value: object) -> TextRule:
-        data = self.table(value, "text", TEXT_KEYS)
-        fragment = data.get("drop_trailing_fragment", False)
-        if not isinstance(fragment, bool):
-            raise self.fail("text.drop_trailing_fragment", "must be true or false")
-        pats = {
-            k: self.patterns(data[k], f"text.{k}")
+    def domain(self, value: object, key: str) -> str:
+        domain = self.string(value, key)
+        if not _DOMAIN.match(domain):
+            raise self.fail(key, f"not a lower-case domain name: {domain!r}")
+        return domain
+
+    def signatures(self, value: object, key: str) -> tuple[tuple[str, ...], ...]:
+        return self.each(value, key, "lists of phrases", self.strings)
+
+    def text(self, value: object, key: str) -> TextRule:
+        data, within = self.table(value, key, TEXT_KEYS), f"{key}."
+        pats: dict[str, tuple[re.Pattern[str], ...]] = {
+            k: self.section(data, k, self.patterns, (), within=within)
             for k in ("drop_phrases", "cut_after", "captions", "credits")
-            if k in data
         }
-        spans = self.spans(data["drop_spans"], "text.drop_spans") if "drop_spans" in data else ()
-        return TextRule(drop_spans=spans, drop_trailing_fragment=fragment, **pats)
-
-    def metadata(self, value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        data = self.table(value, "metadata", METADATA_FIELDS)
-        return tuple(
-            (name, self.field_selectors(sels, f"metadata.{name}")) for name, sels in data.items()
+        return TextRule(
+            drop_spans=self.section(data, "drop_spans", self.spans, (), within=within),
+            drop_trailing_fragment=self.section(
+                data, "drop_trailing_fragment", self.flag, False, within=within
+            ),
+            **pats,
         )
 
-    def fixtures(self, value: object) -> tuple[Fixture, ...]:
-        if not isinstance(value, list) or not value:
-            raise self.fail("fixtures", "must be a non-empty array of tables")
-        out = []
-        for i, item in enumerate(value):
-            where = f"fixtures[{i}]"
-            data = self.table(item, where, FIXTURE_KEYS)
-            if "page" not in data or "expected" not in data:
-                raise self.fail(where, "needs page and expected")
-            base = self.path.parent
-            url = self.string(data["url"], f"{where}.url") if "url" in data else None
-            page = base / self.string(data["page"], f"{where}.page")
-            expected = base / self.string(data["expected"], f"{where}.expected")
-            out.append(Fixture(page=page, expected=expected, url=url))
-        return tuple(out)
+    def metadata(self, value: object, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        data = self.table(value, key, METADATA_FIELDS)
+        return tuple(
+            (name, self.section(data, name, self.field_selectors, (), within=f"{key}."))
+            for name in data
+        )
 
-    def html(self, value: object) -> dict[str, tuple[str, ...]]:
-        data = self.table(value, "html", HTML_KEYS)
-        return {k: self.selectors(v, f"html.{k}") for k, v in data.items()}
+    def fixtures(self, value: object, key: str) -> tuple[Fixture, ...]:
+        return self.each(value, key, "tables", self.fixture)
+
+    def fixture(self, value: object, key: str) -> Fixture:
+        data = self.table(value, key, FIXTURE_KEYS)
+        if "page" not in data or "expected" not in data:
+            raise self.fail(key, "needs page and expected")
+        base = self.path.parent
+        return Fixture(
+            page=base / self.string(data["page"], f"{key}.page"),
+            expected=base / self.string(data["expected"], f"{key}.expected"),
+            url=self.section(data, "url", self.string, None, within=f"{key}."),
+        )
+
+    def html(self, value: object, key: str) -> dict[str, tuple[str, ...]]:
+        data = self.table(value, key, HTML_KEYS)
+        return {k: self.section(data, k, self.selectors, (), within=f"{key}.") for k in data}
 
     def rule(self, data: dict[str, object]) -> Rule:
-        self.table(data, "", TOP_KEYS)
-        name = self.string(data.get("name", self.path.stem), "name")
-        if not _NAME.match(name):
-            raise self.fail("name", "must be lower-case letters, digits, '-', '_' or '.'")
+        data = self.table(data, "", TOP_KEYS)
         if "domains" not in data and "signatures" not in data:
-            raise self.fail("domains", "a rule needs domains or signatures")
-        html = self.html(data["html"]) if "html" in data else {}
+            self.problems.append(self.fail("domains", "a rule needs domains or signatures"))
+        name = self.section({"name": self.path.stem, **data}, "name", self.name, "")
+        domains: tuple[str, ...] = self.section(data, "domains", self.domains, ())
+        signatures: tuple[tuple[str, ...], ...] = self.section(
+            data, "signatures", self.signatures, ()
+        )
+        html: dict[str, tuple[str, ...]] = self.section(data, "html", self.html, {})
         return Rule(
             name=name,
             path=self.path,
-            domains=self.domains(data["domains"]) if "domains" in data else (),
-            signatures=self.signatures(data["signatures"]) if "signatures" in data else (),
+            domains=domains,
+            signatures=signatures,
             body=html.get("body", ()),
             remove=html.get("remove", ()),
             remove_in_body=html.get("remove_in_body", ()),
-            metadata=self.metadata(data["metadata"]) if "metadata" in data else (),
-            text=self.text(data["text"]) if "text" in data else TextRule(),
-            fixtures=self.fixtures(data["fixtures"]) if "fixtures" in data else (),
-            notes=self.string(data["notes"], "notes") if "notes" in data else "",
+            metadata=self.section(data, "metadata", self.metadata, ()),
+            text=self.section(data, "text", self.text, TextRule()),
+            fixtures=self.section(data, "fixtures", self.fixtures, ()),
+            notes=self.section(data, "notes", self.string, ""),
         )

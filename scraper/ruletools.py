@@ -1,5 +1,6 @@
 """Tools for rule authors: run a rule's fixtures against their expected output,
-and scaffold a new rule from a saved page. Used by `scrape-rules` and the tests."""
+accept a new output as the expected one, and scaffold a new rule from a saved
+page. Used by `scrape-rules` and the tests."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scraper import parse
-from scraper.errors import RuleError, ScraperError
+from scraper.errors import RuleError, RuleShadowError, ScraperError
 from scraper.evaluate import score_page
 from scraper.model import Article, RawPage
 from scraper.output import write_atomic
 from scraper.pipeline import from_html, from_text
-from scraper.rules import Fixture, Rule, load_rule
+from scraper.rules import Fixture, Rule, RuleSet, load_rule
 
 MIN_SHINGLE_SCORE = 0.9  # HTML fixtures: precision and recall both at least this
 
@@ -33,6 +34,7 @@ class FixtureResult:
     recall: float
     problems: tuple[str, ...]  # empty when the fixture passes
     diff: str  # unified diff of expected and extracted text, paragraph per line
+    article: Article | None = None  # what the rule extracted, when the page could be read
 
     @property
     def ok(self) -> bool:
@@ -45,8 +47,7 @@ def run_fixture(rule: Rule | None, fixture: Fixture) -> Article:
         data = fixture.page.read_bytes()
     except FileNotFoundError:
         raise RuleError(
-            "fixture page not found (fixtures are in the source checkout, not the installed "
-            "package: run `scrape-rules test --rules rules/` there)",
+            "fixture page not found (paths are relative to the rule file)",
             file=str(fixture.page),
         ) from None
     except OSError as exc:
@@ -70,9 +71,12 @@ def check_fixture(rule: Rule, fixture: Fixture) -> FixtureResult:
     both ways; title, authors and (when expected) the date's day must match."""
     try:
         article = run_fixture(rule, fixture)
-        expected = _expected(fixture, rule=rule.name)
     except ScraperError as exc:
         return FixtureResult(rule.name, fixture, 0.0, 0.0, (str(exc),), "")
+    try:
+        expected = _expected(fixture, rule=rule.name)
+    except ScraperError as exc:
+        return FixtureResult(rule.name, fixture, 0.0, 0.0, (str(exc),), "", article)
     want = str(expected.get("text") or "")
     score = score_page(want, article.text)
     problems = [*_text_problems(fixture, article.text, want, score.precision, score.recall)]
@@ -82,7 +86,37 @@ def check_fixture(rule: Rule, fixture: Fixture) -> FixtureResult:
             want.split("\n\n"), article.text.split("\n\n"), "expected", "extracted", lineterm=""
         )
     )
-    return FixtureResult(rule.name, fixture, score.precision, score.recall, tuple(problems), diff)
+    return FixtureResult(
+        rule.name, fixture, score.precision, score.recall, tuple(problems), diff, article
+    )
+
+
+def accept(result: FixtureResult) -> Path:
+    """Write what the rule extracted as the fixture's expected output (title, authors,
+    date and text; other keys of the file are kept), atomically. Returns the file.
+    Raises RuleError when the page gave nothing to accept, OutputError."""
+    if result.article is None:
+        raise RuleError(
+            "nothing extracted to accept", file=str(result.fixture.page), rule=result.rule
+        )
+    try:
+        kept = _expected(result.fixture, rule=result.rule)
+    except RuleError:
+        kept = {}  # a missing or broken expected file is replaced whole
+    record = {**kept, **expected_record(result.article)}
+    path = result.fixture.expected
+    write_atomic(path, json.dumps(record, ensure_ascii=False, indent=1) + "\n", force=True)
+    return path
+
+
+def expected_record(article: Article) -> dict[str, object]:
+    """The expected output of a fixture, as a rule extracts it now."""
+    return {
+        "title": article.title,
+        "authors": list(article.authors),
+        "date": article.date,
+        "text": article.text,
+    }
 
 
 def _expected(fixture: Fixture, *, rule: str) -> dict[str, object]:
@@ -127,11 +161,19 @@ def _fold(value: object) -> str:
 
 
 def scaffold(
-    name: str, *, page: Path, url: str, rules_dir: Path, fixtures_dir: Path
+    name: str,
+    *,
+    page: Path,
+    url: str,
+    rules_dir: Path,
+    fixtures_dir: Path,
+    in_use: RuleSet,
+    shadow: bool = False,
 ) -> tuple[Path, Path, Path]:
     """Write rules_dir/<name>.toml, copy the page into fixtures_dir/<name>/ and
     write its expected output as the generic extractor sees it now, for the
-    author to correct. Never overwrites. Returns (rule, page, expected) paths."""
+    author to correct. Never overwrites; refuses to shadow a rule in_use unless
+    shadow. Returns (rule, page, expected) paths."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,63}", name):
         raise RuleError("rule name must be lower case letters, digits, '.', '_' or '-'", rule=name)
     host = (urlsplit(url).hostname or "").removeprefix("www.")
@@ -143,27 +185,39 @@ def scaffold(
     page_name = "page.txt" if is_text else "page.html.gz"
     folder = fixtures_dir / name
     page_copy, expected = folder / page_name, folder / "page.expected.json"
-    for path in (rule_path, page_copy, expected):
-        if path.exists():
-            raise RuleError("exists; not overwritten", file=str(path), rule=name)
+    _refuse_overwriting(rule_path, page_copy, expected, rule=name)
+    if not shadow:
+        refuse_shadowing(name, url=url, in_use=in_use)
     if not is_text and not page.name.endswith(".gz"):
         data = gzip.compress(data, mtime=0)
     folder.mkdir(parents=True, exist_ok=True)
     page_copy.write_bytes(data)
     fixture = Fixture(page=page_copy, expected=expected, url=None if is_text else url)
-    article = run_fixture(None, fixture)
-    record = {
-        "title": article.title,
-        "authors": list(article.authors),
-        "date": article.date,
-        "text": article.text,
-    }
+    record = expected_record(run_fixture(None, fixture))
     write_atomic(expected, json.dumps(record, ensure_ascii=False, indent=1) + "\n", force=False)
     write_atomic(
         rule_path, _template(name, host=host, fixture=fixture, rule_path=rule_path), force=False
     )
     load_rule(rule_path)  # the scaffold itself must validate
     return rule_path, page_copy, expected
+
+
+def _refuse_overwriting(*paths: Path, rule: str) -> None:
+    for path in paths:
+        if path.exists():
+            raise RuleError("exists; not overwritten", file=str(path), rule=rule)
+
+
+def refuse_shadowing(name: str, *, url: str, in_use: RuleSet) -> None:
+    """Raise RuleShadowError if a rule in use has this name or handles the URL's site."""
+    hint = "a new rule would shadow it (--shadow to write it anyway)"
+    same = in_use.by_name(name)
+    if same is not None:
+        raise RuleShadowError(f"rule {name!r} exists; {hint}", file=str(same.path))
+    owner = in_use.for_url(url)
+    if owner is not None:
+        message = f"handled by rule {owner.name!r} ({owner.path}); {hint}"
+        raise RuleShadowError(message, url=url, rule=owner.name)
 
 
 def _template(name: str, *, host: str, fixture: Fixture, rule_path: Path) -> str:

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.errors import RuleError
+from scraper.errors import RuleError, RuleSyntaxError
 from scraper.model import Block, Body
 from scraper.rules import (
     apply_text_rule,
+    check_rule_text,
     default_user_rules_dir,
     load_rules,
     parse_rule,
@@ -251,3 +252,28 @@ def test_arbitrary_toml_structures_raise_only_rule_errors(data: dict[str, object
     ]
     with contextlib.suppress(RuleError):
         parse_rule("\n".join(lines), path=Path("fuzz.toml"))
+
+
+def test_one_check_collects_every_problem_and_loading_raises_the_first() -> None:
+    text = 'domains = ["A.com"]\nx = 1\n[html]\nbody = ["p", "div >"]\nremove = []\n'
+    path = Path("user/site.toml")
+    check = check_rule_text(text, path=path)
+    keys = [problem.key for problem in check.problems]
+    assert check.rule is None and keys == ["x", "domains[0]", "html.body[1]", "html.remove"]
+    assert all(isinstance(p, RuleError) and p.file == str(path) for p in check.problems)
+    with pytest.raises(RuleError) as info:
+        parse_rule(text, path=path)
+    assert info.value.key == "x"
+    assert check_rule_text(GOOD, path=path).rule is not None
+
+
+def test_a_toml_syntax_error_says_line_and_column(tmp_path: Path) -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        parse_rule('name = "a"\ndomains = ["a.com",\nx = 1', path=tmp_path / "x.toml")
+    assert (info.value.line, info.value.column) == (3, 1)
+    assert str(info.value).startswith(f"{tmp_path / 'x.toml'}: line 3, column 1: ")
+    bad = tmp_path / "y.toml"
+    bad.write_bytes(b'notes = "ok"\nname = "\xff"\n')
+    with pytest.raises(RuleSyntaxError) as info:
+        load_rules(dirs=[tmp_path], shipped=False)
+    assert (info.value.line, info.value.column) == (2, 9)
