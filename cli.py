@@ -59,8 +59,48 @@ class Format(StrEnum):
     jsonl = "jsonl"
 
 
-class Terminated(BaseException):
-    """SIGTERM, raised in the main thread so that the run stops as on Ctrl-C."""
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM during a run; `code` is the exit code (130 or 143)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(slots=True)
+class _Signals:
+    """Ctrl-C and SIGTERM stop a run at once (even while it waits on a worker or a
+    fetch), but never in the middle of reporting one outcome: its line, its count and
+    its record go out together, and the summary agrees with the lines."""
+
+    busy: bool = False
+    pending: int | None = None  # the exit code of a signal that came while busy
+
+    def handle(self, signum: int, frame: object) -> None:
+        code = EXIT_INTERRUPTED if signum == signal.SIGINT else EXIT_TERMINATED
+        if not self.busy:
+            raise Stopped(code)
+        self.pending = self.pending or code
+
+    @contextmanager
+    def installed(self) -> Iterator[_Signals]:
+        kinds = (signal.SIGINT, signal.SIGTERM)
+        previous = {kind: signal.signal(kind, self.handle) for kind in kinds}
+        try:
+            yield self
+        finally:
+            for kind, handler in previous.items():
+                signal.signal(kind, handler)
+
+    @contextmanager
+    def reporting(self) -> Iterator[None]:
+        self.busy = True
+        try:
+            yield
+        finally:
+            self.busy = False
+        if self.pending is not None:
+            raise Stopped(self.pending)
 
 
 # Help panels, in the order `scrape -h` shows them.
@@ -444,15 +484,15 @@ def _run(
 def _consume(outcomes: Generator[batch.Outcome, None, None], report: _Report) -> int | None:
     """Report every outcome; on Ctrl-C or SIGTERM stop the run (its workers, its fetches)
     and return the exit code for it."""
-    try:
-        for outcome in outcomes:
-            report(outcome)
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-    except Terminated:
-        return EXIT_TERMINATED
-    finally:
-        outcomes.close()
+    with _Signals().installed() as signals:
+        try:
+            for outcome in outcomes:
+                with signals.reporting():
+                    report(outcome)
+        except Stopped as stop:
+            return stop.code
+        finally:
+            outcomes.close()
     return None
 
 
@@ -762,20 +802,15 @@ def rules_main() -> None:
 
 
 def main() -> None:
-    """Console-script entry point. SIGTERM stops a run as Ctrl-C does (exit 143)."""
-    signal.signal(signal.SIGTERM, _terminate)
+    """Console-script entry point."""
     try:
         app()
-    except KeyboardInterrupt:  # before the run started, or a second Ctrl-C while stopping
+    except KeyboardInterrupt:  # before the run started
         print("scrape: interrupted", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
-    except Terminated:
+    except Stopped as stop:  # a second Ctrl-C or SIGTERM while the run was stopping
         print("scrape: interrupted", file=sys.stderr)
-        sys.exit(EXIT_TERMINATED)
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
+        sys.exit(stop.code)
 
 
 if __name__ == "__main__":

@@ -100,8 +100,9 @@ ARTICLE = ROOT / "fixtures" / "pages" / "article.html"
 
 
 def scrape_into(out: Path, *args: str, stdin: bytes | None = None) -> list[str]:
-    """Run the command in-process; the stderr lines (the summary last)."""
-    result = CliRunner().invoke(app, [*args, "-o", str(out)], input=stdin)
+    """Run the command in-process; the stderr lines (the summary last: -v asks for it
+    for a single source too)."""
+    result = CliRunner().invoke(app, [*args, "-o", str(out), "-v"], input=stdin)
     return result.stderr.splitlines()
 
 
