@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib.metadata
 import json
 import os
 import shutil
@@ -13,7 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import scraper
 from cli import app
+from tests import terminal
 from tests.httpserver import redirect, respond, serve
 
 PAGE = Path(__file__).parents[1] / "fixtures" / "pages" / "article.html"
@@ -132,18 +135,10 @@ def test_jsonl_streams_one_object_per_source(tmp_path: Path) -> None:
     ]
 
 
-def installed_scrape() -> str:
-    """The `scrape` command installed beside this Python (the README's install)."""
-    candidate = Path(sys.executable).parent / "scrape"
-    found = str(candidate) if candidate.exists() else shutil.which("scrape")
-    assert found, "install the package first: pip install '.[test]'"
-    return found
-
-
 def test_installed_command_runs_without_the_checkout(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
-        [installed_scrape(), str(PAGE), "-f", "json"],
+        [terminal.installed(), str(PAGE), "-f", "json"],
         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -192,3 +187,60 @@ def test_the_seed_dump_cleans_exactly_from_the_command_line() -> None:
     paragraphs = record["text"].split("\n\n")
     assert paragraphs[0].startswith("Hudson Institute's Japan Chair challenges")
     assert paragraphs[-1].endswith("that Japan and America can both describe as wins.")
+
+
+@pytest.mark.parametrize("where", ["a-file", "under-a-file"])
+def test_an_output_directory_that_cannot_be_is_one_usage_error(tmp_path: Path, where: str) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a directory")
+    target = blocker if where == "a-file" else blocker / "out"
+    code, out, err = invoke(str(PAGE), str(PAGE), "-o", str(target))
+    assert code == 2 and out == ""
+    assert err.splitlines() == [err.strip()] and str(target) in err  # one line, naming it
+    assert blocker.read_text() == "a file, not a directory"
+
+
+def test_the_dask_engine_without_dask_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    code, out, err = invoke(str(PAGE), "--engine", "dask")
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1
+    assert "pip install 'dask[distributed]" in err and "Traceback" not in err
+
+
+def test_help_shows_defaults_and_brackets_in_panels() -> None:
+    result = CliRunner().invoke(app, ["-h"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    text = result.stdout
+    assert "[default: (all cores)]" in text or "[default: all cores]" in text
+    assert "'dask[distributed]'" in text  # rich markup would eat the [distributed]
+    for panel in ("Input", "Output", "Fetching", "Batch", "Rules"):
+        assert f"─ {panel} ─" in text
+
+
+def test_version() -> None:
+    code, out, _ = invoke("--version")
+    assert code == 0 and out.strip() == f"scrape {scraper.__version__}"
+
+
+def test_verbose_lines_name_their_source(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    invoke(str(PAGE), "-o", str(out))
+    code, _, err = invoke(str(PAGE), "-o", str(out), "-v")
+    assert code == 0
+    assert err.splitlines()[0] == f"skipped: {PAGE}: already done"
+
+
+def test_the_distribution_name_is_ours_everywhere() -> None:
+    """`scrape` on the package index is somebody else's project: install lines name the
+    distribution this project is (scrape-news), or the dependency itself."""
+    assert importlib.metadata.distribution("scrape-news").entry_points.names >= {
+        "scrape",
+        "scrape-rules",
+    }
+    root = Path(__file__).parents[1]
+    texts = [root / "README.md", root / "cli.py", *sorted((root / "scraper").rglob("*.py"))]
+    for path in texts:
+        assert "scrape[" not in path.read_text(encoding="utf-8"), path

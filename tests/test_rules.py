@@ -277,3 +277,9 @@ def test_a_toml_syntax_error_says_line_and_column(tmp_path: Path) -> None:
     with pytest.raises(RuleSyntaxError) as info:
         load_rules(dirs=[tmp_path], shipped=False)
     assert (info.value.line, info.value.column) == (2, 9)
+
+
+def test_the_readme_counts_the_shipped_rules() -> None:
+    root = Path(__file__).parents[1]
+    shipped = len(list((root / "rules").glob("*.toml")))
+    assert f"{shipped} rules ship with `scrape`" in (root / "README.md").read_text()
