@@ -39,7 +39,7 @@ from rich.text import Text
 
 import scraper
 from scraper import batch, discover, fetch, output, parallel, rules, ruletools, source
-from scraper.errors import ScraperError
+from scraper.errors import RuleShadowError, ScraperError
 from scraper.settings import DEFAULT_USER_AGENT, DiscoverSettings, FetchSettings, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -680,7 +680,7 @@ def _ruleset(dirs: list[Path] | None, err: Console) -> rules.RuleSet:
 @rules_app.command("list")
 def rules_list(rules_dirs: RulesDirs = None) -> None:
     """List the rules in use, with their domains and files."""
-    for rule in _ruleset(rules_dirs, Console(stderr=True)).rules:
+    for rule in _ruleset(rules_dirs, _stderr()).rules:
         domains = ", ".join(rule.domains) or "(text signatures only)"
         typer.echo(f"{rule.name}\t{rule.path}\t{domains}")
 
@@ -690,7 +690,7 @@ def rules_validate(
     paths: Annotated[list[Path], typer.Argument(help="Rule files or directories of them.")],
 ) -> None:
     """Check rule files against the rule vocabulary: "ok: FILE", or one line per problem."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = _stderr()
     files = [f for p in paths for f in (sorted(p.glob("*.toml")) if p.is_dir() else [p])]
     checks = [rules.check_rule(file) for file in files]
     for check in checks:
@@ -716,7 +716,7 @@ def rules_test(
     ] = False,
 ) -> None:
     """Run rules on their fixture pages; show the diff against the expected output."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = _stderr()
     if update and not names:
         err.print("error: --update needs the NAME of each rule to update", markup=False)
         raise typer.Exit(EXIT_USAGE)
@@ -772,9 +772,7 @@ def rules_new(
     ] = False,
 ) -> None:
     """Scaffold a rule, its fixture and expected output (as extracted now); never overwrites."""
-    from scraper.errors import RuleShadowError  # here: cli.py's imports are not this part's
-
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = _stderr()
     in_use = _ruleset([rules_dir] if rules_dir.is_dir() else None, err)
     try:
         paths = ruletools.scaffold(

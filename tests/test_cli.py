@@ -244,3 +244,11 @@ def test_the_distribution_name_is_ours_everywhere() -> None:
     texts = [root / "README.md", root / "cli.py", *sorted((root / "scraper").rglob("*.py"))]
     for path in texts:
         assert "scrape[" not in path.read_text(encoding="utf-8"), path
+
+
+def test_names_are_printed_literally(tmp_path: Path) -> None:
+    """No rich markup or emoji code in a file name is rendered on stderr."""
+    page = tmp_path / "a:fire:b[bold]c.html"
+    page.write_bytes(b"")
+    code, _, err = invoke(str(page), "-v")
+    assert code == 1 and f"error: {page}" in err
