@@ -38,8 +38,9 @@ from rich.table import Table
 from rich.text import Text
 
 import scraper
-from scraper import batch, discover, fetch, output, parallel, rules, ruletools, source
+from scraper import batch, fetch, output, rules, sources
 from scraper.errors import RuleShadowError, ScraperError
+from scraper.rules import tools as ruletools
 from scraper.settings import DEFAULT_USER_AGENT, DiscoverSettings, FetchSettings, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -122,9 +123,10 @@ def _show_version(value: bool) -> None:
 
 @app.command()
 def scrape(
-    sources: Annotated[
+    arguments: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="SOURCE",
             help="URLs (a sitemap or RSS/Atom feed expands to its articles), saved pages "
             "(.html, .txt, optionally .gz), directories, globs ('pages/**/*.html'), WARC "
             "files (.warc, .warc.gz), or - for stdin.",
@@ -313,7 +315,7 @@ def scrape(
     ] = False,
 ) -> None:
     """Extract the article text (and metadata) of each SOURCE."""
-    args = sources or []
+    args = arguments or []
     _check_arguments(args, urls=urls, url=url, engine=engine, scheduler=scheduler)
     err = _stderr()
     with _usage_errors(err):
@@ -345,8 +347,8 @@ def scrape(
             time_limit=time_limit,
         )
         _check_run(settings, options)
-        listed = [source.url_list(u, stdin=sys.stdin.buffer) for u in urls or []]
-    expanded = source.expand(args, url=url, max_bytes=settings.max_input_bytes)
+        listed = [sources.url_list(u, stdin=sys.stdin.buffer) for u in urls or []]
+    expanded = sources.expand(args, url=url, max_bytes=settings.max_input_bytes)
     view = _View(
         several=_several(args, urls=bool(urls)),
         count=None if urls else args,
@@ -392,9 +394,9 @@ def _usage_errors(err: Console) -> Iterator[None]:
 def _check_run(settings: Settings, options: batch.RunOptions) -> None:
     """What must hold before any work: since parses, the cookies file reads, the engine
     can start, the output directory exists (created now) and is writable."""
-    discover.parse_since(settings.discover.since)
+    sources.parse_since(settings.discover.since)
     fetch.load_cookies(settings.fetch.cookies_file)
-    parallel.check_engine(options.engine)
+    batch.check_engine(options.engine)
     if options.output_dir is not None:
         output.ensure_directory(options.output_dir)
 
@@ -402,9 +404,9 @@ def _check_run(settings: Settings, options: batch.RunOptions) -> None:
 def _several(args: list[str], *, urls: bool) -> bool | None:
     """Whether the run gives several results; None when one URL may be a sitemap or feed
     (its JSON is a list only if it gives several)."""
-    if urls or len(args) > 1 or any(map(source.gives_many, args)):
+    if urls or len(args) > 1 or any(map(sources.gives_many, args)):
         return True
-    return None if any(arg.startswith(source.URL_PREFIXES) for arg in args) else False
+    return None if any(arg.startswith(sources.URL_PREFIXES) for arg in args) else False
 
 
 def _headers(values: list[str]) -> tuple[tuple[str, str], ...]:
@@ -451,7 +453,7 @@ class _Tally:
 
 
 def _run(
-    inputs: Iterator[source.Input],
+    inputs: Iterator[sources.Input],
     *,
     settings: Settings,
     options: batch.RunOptions,
@@ -602,7 +604,7 @@ def _progress(
             args = count
 
             def total() -> None:
-                progress.update(task, total=source.count(args))
+                progress.update(task, total=sources.count(args))
 
             threading.Thread(target=total, daemon=True, name="scrape-count").start()
         yield lambda: progress.advance(task)

@@ -28,7 +28,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scraper import archive  # noqa: E402
+from scraper import fetch  # noqa: E402
 from scraper.model import Fetched  # noqa: E402
 from tests import warcfile  # noqa: E402
 
@@ -56,7 +56,7 @@ def build(work: Path, files: int) -> tuple[Path, Path, int]:
                 rel = f"c{copy:03d}/{page.parent.parent.name}/{page.parent.name}"
                 url = f"https://bench.example/{rel}.html"
                 fetched = Fetched(url=url, content=body, mime="text/html", charset=None, headers=())
-                archive.save(folder, rel, requested=url, fetched=fetched)  # page + its URL
+                fetch.save_page(folder, rel, requested=url, fetched=fetched)  # page + its URL
                 yield warcfile.response(url, body)
 
     warcfile.write(warc, records())

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scraper.errors import ScraperError
 from scraper.evaluate import score_page
 from scraper.rules import Fixture, Rule, shipped_rules
-from scraper.ruletools import metadata_problems, run_fixture
+from scraper.rules.tools import metadata_problems, run_fixture
 
 
 def _cell(rule: Rule | None, fixture: Fixture, want: dict[str, object]) -> str:

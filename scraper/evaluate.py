@@ -11,21 +11,12 @@ Snippets: trafilatura's own evaluation of its `with`/`without` chunks
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-WORD = re.compile(r"\w+")
+from scraper.extract import NGRAM, shingles
+
 SPACE = re.compile(r"\s+")
-NGRAM = 4
-
-
-def shingles(text: str, *, n: int = NGRAM) -> Counter[tuple[str, ...]]:
-    """The bag of word n-grams of `text`; a text shorter than n words is one shingle."""
-    words = WORD.findall(text)
-    if not words:
-        return Counter()
-    return Counter(tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1)))
 
 
 class _Confusion:

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import httpx
 
-from scraper import clean, fetch, metadata, parse, rules, source, textdump
+from scraper import clean, fetch, metadata, parse, rules, sources
 from scraper import extract as extract_stage
 from scraper.errors import ExtractionError
 from scraper.model import Article, Body, Document, Metadata, RawPage, Source
@@ -30,7 +30,7 @@ def pipeline(
     raw = (
         fetch.fetch(src.location, settings=settings.fetch, client=client)
         if src.kind == "url"
-        else (source.read_local(src, settings=settings, stdin=stdin))
+        else (sources.read_local(src, settings=settings, stdin=stdin))
     )
     return process(raw, source_name=src.location, url=raw.url or src.url, settings=settings)
 
@@ -52,8 +52,8 @@ def process(
 
 def from_text(text: str, *, rule: Rule | None, source_name: str | None, url: str | None) -> Article:
     """A decoded text dump, cleaned with the given rule (or none)."""
-    body = clean.clean_body(textdump.dump_body(text, rule=rule))
-    meta = textdump.dump_metadata(text, body=body, rule=rule)
+    body = clean.clean_body(extract_stage.dump_body(text, rule=rule))
+    meta = extract_stage.dump_metadata(text, body=body, rule=rule)
     return assemble(body, meta, url=url, source_name=source_name, rule=rule)
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.authors import clean_authors, dated_names, labelled_names
-from scraper.metadata import extract_metadata
+from scraper.metadata import clean_authors, dated_names, extract_metadata, labelled_names
 from scraper.model import Document
 
 

@@ -10,8 +10,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from scraper.crawl import Crawler, Job, Result
 from scraper.errors import HTTPStatusError, RetryableStatusError, RobotsUnavailableError
+from scraper.fetch import Crawler, Job
+from scraper.fetch import CrawlResult as Result
 from scraper.settings import FetchSettings
 from tests.httpserver import Exchange, Handler, closed_port, reset_connection, respond, serve
 

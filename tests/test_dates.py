@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.dates import earliest_date, parse_date
+from scraper.metadata import earliest_date, parse_date
 
 
 @pytest.mark.parametrize(

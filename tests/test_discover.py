@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from scraper import discover, source
+from scraper import sources
 from scraper.errors import SourceError
 from scraper.model import Fetched
 from scraper.settings import DiscoverSettings
@@ -47,7 +47,7 @@ BOMB = b"""<?xml version="1.0"?>
 <urlset><url><loc>&lol2;</loc></url></urlset>"""
 
 
-def listing(data: bytes, **kw: object) -> discover.Listing | None:
+def listing(data: bytes, **kw: object) -> sources.Listing | None:
     fetched = Fetched(
         url="https://n.example/map.xml",
         content=data,
@@ -55,7 +55,7 @@ def listing(data: bytes, **kw: object) -> discover.Listing | None:
         charset=None,
         headers=(),
     )
-    return discover.read_listing(fetched, settings=DiscoverSettings(**kw), cap=1_000_000)  # type: ignore[arg-type]
+    return sources.read_listing(fetched, settings=DiscoverSettings(**kw), cap=1_000_000)  # type: ignore[arg-type]
 
 
 def test_urlset_newest_first_news_date_preferred_undated_last() -> None:
@@ -117,13 +117,13 @@ def test_entity_expansion_refused() -> None:
 
 def test_bad_since_is_an_error() -> None:
     with pytest.raises(SourceError, match="ISO 8601"):
-        discover.parse_since("last tuesday")
+        sources.parse_since("last tuesday")
 
 
 def test_url_list_skips_blanks_and_comments() -> None:
     lines = b"\xef\xbb\xbfhttps://a.example/1\n\n  # a comment\nhttps://a.example/2  \r\n"
-    found = list(source.url_list("-", stdin=io.BytesIO(lines)))
+    found = list(sources.url_list("-", stdin=io.BytesIO(lines)))
     assert [s.location for s in found] == ["https://a.example/1", "https://a.example/2"]
     assert all(s.kind == "url" for s in found)
     with pytest.raises(SourceError, match="no such file"):
-        source.url_list("/nonexistent/list.txt", stdin=None)
+        sources.url_list("/nonexistent/list.txt", stdin=None)

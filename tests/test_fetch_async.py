@@ -13,17 +13,16 @@ import httpx
 import pytest
 
 from scraper import parse
-from scraper.errors import FetchError, FetchTimeout, NotHTMLError, TooLargeError
-from scraper.fetch import (
-    LISTING_TYPES,
-    PAGE_TYPES,
-    Fetched,
+from scraper.errors import (
+    FetchError,
+    FetchTimeout,
+    NotHTMLError,
     RetryableStatusError,
+    TooLargeError,
     TransportError,
-    as_page,
-    fetch_async,
-    retry_after,
 )
+from scraper.fetch import LISTING_TYPES, PAGE_TYPES, as_page, fetch_async, retry_after
+from scraper.model import Fetched
 from scraper.settings import FetchSettings
 from tests.httpserver import (
     Exchange,

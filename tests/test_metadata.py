@@ -13,9 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.authors import byline_names, clean_authors
-from scraper.dates import earliest_date, parse_date
-from scraper.metadata import FieldSelector, extract_metadata, parse_field_selector
+from scraper.metadata import (
+    FieldSelector,
+    byline_names,
+    clean_authors,
+    earliest_date,
+    extract_metadata,
+    parse_date,
+    parse_field_selector,
+)
 from scraper.model import Block, Body, Document, Metadata
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "metadata"

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scraper import archive, parallel
+from scraper import batch, fetch
 from scraper.model import Fetched, RawPage, Source
 from scraper.settings import Settings
 from tests import warcfile
@@ -45,7 +45,7 @@ def saved_pages(folder: Path) -> Path:
     """The pages as --save-html keeps them (the page, and its URL in a sidecar)."""
     for i, body in enumerate(pages()):
         fetched = Fetched(url=url(i), content=body, mime="text/html", charset=None, headers=())
-        archive.save(folder, f"{i:02d}", requested=url(i), fetched=fetched)
+        fetch.save_page(folder, f"{i:02d}", requested=url(i), fetched=fetched)
     (folder / "zz-empty.html").write_bytes(b"<html><body></body></html>")  # fails: no text
     return folder
 
@@ -111,30 +111,30 @@ def test_warc_directory_and_dask_give_the_same_articles(tmp_path: Path) -> None:
         assert found[name] == found["dir"], name
 
 
-def fragile(task: parallel.Task, settings: Settings) -> parallel.Result:
+def fragile(task: batch.Task, settings: Settings) -> batch.Result:
     """A worker function for the test: some pages kill or hang their worker."""
     if task.source.name == "crash":
         os._exit(3)
     if task.source.name == "hang":
         time.sleep(60)
-    return parallel.clean(task, settings)
+    return batch.clean(task, settings)
 
 
-def task(key: int, name: str, *, folder: Path | None) -> parallel.Task:
+def task(key: int, name: str, *, folder: Path | None) -> batch.Task:
     """A page sent with its task, or (with a folder) a file the worker reads itself."""
     body = gzip.decompress(PAGES[key % len(PAGES)].read_bytes())
     if folder is None:
         src = Source(kind="file", location=f"page-{key}", name=name, url=url(key))
-        return parallel.Task(key=key, source=src, page=RawPage(body, "html", url=url(key)))
+        return batch.Task(key=key, source=src, page=RawPage(body, "html", url=url(key)))
     path = folder / f"page-{key}.html"
     path.write_bytes(body)
-    return parallel.Task(key=key, source=Source("file", str(path), name, url=url(key)))
+    return batch.Task(key=key, source=Source("file", str(path), name, url=url(key)))
 
 
 @pytest.mark.parametrize("files", [False, True], ids=["pages", "files"])
 def test_a_page_that_kills_or_hangs_its_worker_fails_alone(tmp_path: Path, files: bool) -> None:
     folder = tmp_path if files else None  # files: tasks are queued ahead in busy workers
-    pool = parallel.ProcessPool(jobs=2, settings=Settings(), time_limit=1.5, work=fragile)
+    pool = batch.ProcessPool(jobs=2, settings=Settings(), time_limit=1.5, work=fragile)
     try:
         names = ["ok", "crash", "ok", "hang", "ok", "ok"]
         for key, name in enumerate(names):
@@ -147,8 +147,8 @@ def test_a_page_that_kills_or_hangs_its_worker_fails_alone(tmp_path: Path, files
             results[result.key] = result
         assert time.monotonic() - started < 10
         assert sorted(results) == list(range(len(names)))
-        assert results[1].reason == parallel.CRASHED and "exit code 3" in (results[1].error or "")
-        assert results[3].reason == parallel.TIMEOUT and "page-3" in (results[3].error or "")
+        assert results[1].reason == batch.CRASHED and "exit code 3" in (results[1].error or "")
+        assert results[3].reason == batch.TIMEOUT and "page-3" in (results[3].error or "")
         assert all(results[k].article is not None for k in (0, 2, 4, 5)), results
         pool.submit(task(9, "ok", folder=folder))  # the pool still works, with replaced workers
         again = pool.next_result(block=True)
@@ -159,7 +159,7 @@ def test_a_page_that_kills_or_hangs_its_worker_fails_alone(tmp_path: Path, files
 
 def test_worker_errors_are_results_with_a_reason(tmp_path: Path) -> None:
     missing = Source(kind="file", location=str(tmp_path / "gone.html"), name="gone")
-    result = parallel.clean(parallel.Task(key=1, source=missing), Settings())
+    result = batch.clean(batch.Task(key=1, source=missing), Settings())
     assert result.article is None and result.reason == "unreadable" and "gone.html" in result.error
-    empty = parallel.Task(key=2, source=missing, page=RawPage(b"<p></p>", "html"))
-    assert parallel.clean(empty, Settings()).reason == "no article text"
+    empty = batch.Task(key=2, source=missing, page=RawPage(b"<p></p>", "html"))
+    assert batch.clean(empty, Settings()).reason == "no article text"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from scraper.rules import Fixture, Rule, load_rule
-from scraper.ruletools import check_fixture
+from scraper.rules.tools import check_fixture
 
 RULES = sorted((Path(__file__).resolve().parent.parent / "rules").glob("*.toml"))
 

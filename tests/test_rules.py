@@ -13,14 +13,15 @@ from hypothesis import strategies as st
 from scraper.errors import RuleError, RuleSyntaxError
 from scraper.model import Block, Body
 from scraper.rules import (
+    PatternError,
     apply_text_rule,
     check_rule_text,
+    compile_pattern,
     default_user_rules_dir,
     load_rules,
     parse_rule,
     shipped_rules_dir,
 )
-from scraper.rules_patterns import PatternError, compile_pattern
 
 GOOD = """
 domains = ["example.com"]

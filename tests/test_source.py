@@ -17,7 +17,7 @@ from cli import app
 from scraper.errors import SourceError
 from scraper.model import Source
 from scraper.settings import Settings
-from scraper.source import count, expand, read_local
+from scraper.sources import count, expand, read_local
 
 HTML = b"<!doctype html><html><body><p>Hello.</p></body></html>"
 

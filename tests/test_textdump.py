@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from scraper.extract._textdump import clean_dump, dump_body, dump_metadata
 from scraper.rules import load_rules
-from scraper.textdump import clean_dump, dump_body, dump_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures/seed/000_a9e1ee360a756296.txt"

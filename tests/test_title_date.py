@@ -7,8 +7,7 @@ import json
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.dates import written_days
-from scraper.metadata import extract_metadata
+from scraper.metadata import extract_metadata, written_days
 from scraper.model import Document, Metadata
 
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from scraper import source, warc
+from scraper import sources
 from scraper.errors import SourceError
 from scraper.model import Source
 from scraper.settings import Settings
@@ -42,7 +42,7 @@ def mixed_records() -> list[bytes]:
 @pytest.mark.parametrize("suffix", [".warc.gz", ".warc"])
 def test_pages_and_skips_in_file_order(tmp_path: Path, suffix: str) -> None:
     path = warcfile.write(tmp_path / f"crawl{suffix}", mixed_records())
-    got = list(warc.records(path, max_bytes=10**7))
+    got = list(sources.records(path, max_bytes=10**7))
     pages = [r for r in got if r.page is not None]
     assert [r.source.url for r in pages] == [url(0), url(1)]
     assert [r.page.content for r in pages if r.page] == [page(0), page(1)]
@@ -61,7 +61,7 @@ def test_a_cut_file_ends_in_a_truncated_record_not_an_error(tmp_path: Path) -> N
     )
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(whole.read_bytes()[:-200])
-    got = list(warc.records(cut, max_bytes=10**7))
+    got = list(sources.records(cut, max_bytes=10**7))
     assert [r.skipped for r in got] == [None, "truncated"]
     assert got[1].source.url == url(1)
 
@@ -71,8 +71,8 @@ def test_declared_truncation_and_size_cap(tmp_path: Path) -> None:
         b"WARC-Type: response\r\n", b"WARC-Type: response\r\nWARC-Truncated: length\r\n"
     )
     path = warcfile.write(tmp_path / "t.warc.gz", [record, warcfile.response(url(1), page(1))])
-    assert [r.skipped for r in warc.records(path, max_bytes=10**7)] == ["truncated", None]
-    assert [r.skipped for r in warc.records(path, max_bytes=1000)] == ["truncated", "too large"]
+    assert [r.skipped for r in sources.records(path, max_bytes=10**7)] == ["truncated", None]
+    assert [r.skipped for r in sources.records(path, max_bytes=1000)] == ["truncated", "too large"]
 
 
 def test_count_agrees_with_expand(tmp_path: Path) -> None:
@@ -80,17 +80,17 @@ def test_count_agrees_with_expand(tmp_path: Path) -> None:
     warcfile.write(tmp_path / "d" / "x.warc.gz", mixed_records())
     (tmp_path / "d" / "b.html").write_bytes(page(2))
     args = [str(tmp_path / "d"), str(tmp_path / "d" / "x.warc.gz")]
-    assert source.count(args) == len(list(source.expand(args))) == 1 + 2 * 5
+    assert sources.count(args) == len(list(sources.expand(args))) == 1 + 2 * 5
 
 
 def test_glob_is_sorted_lazy_and_named_below_its_fixed_folder(tmp_path: Path) -> None:
     for rel in ["b/2.html", "a/1.html", "a/deep/3.htm", "a/skip.json", "a/.hidden.html", "c.html"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("<p>x</p>")
-    found = source.glob(str(tmp_path / "**" / "*.htm*"))
+    found = sources.glob(str(tmp_path / "**" / "*.htm*"))
     assert next(found).name == "c.html"  # lazily: one at a time
     assert [s.name for s in found] == ["a/1.html", "a/deep/3.htm", "b/2.html"]
-    assert [s.name for s in source.glob(str(tmp_path / "a" / "*.html"))] == ["1.html"]
+    assert [s.name for s in sources.glob(str(tmp_path / "a" / "*.html"))] == ["1.html"]
 
 
 def test_cli_cleans_a_warc_and_counts_the_skips(tmp_path: Path) -> None:
@@ -109,16 +109,16 @@ def test_cli_cleans_a_warc_and_counts_the_skips(tmp_path: Path) -> None:
 
 def test_a_record_is_read_again_from_its_location(tmp_path: Path) -> None:
     path = warcfile.write(tmp_path / "crawl.warc.gz", mixed_records())
-    found = list(warc.records(path, max_bytes=10**7))
+    found = list(sources.records(path, max_bytes=10**7))
     for record in found:
         if record.page is not None:
-            again = source.read_local(record.source, settings=Settings(), stdin=None)
+            again = sources.read_local(record.source, settings=Settings(), stdin=None)
             assert again == record.page
         else:
             with pytest.raises(SourceError, match=record.source.location):
-                source.read_local(record.source, settings=Settings(), stdin=None)
+                sources.read_local(record.source, settings=Settings(), stdin=None)
     with pytest.raises(SourceError, match="@7: "):
-        source.read_local(Source("file", f"{path}@7", "x"), settings=Settings(), stdin=None)
+        sources.read_local(Source("file", f"{path}@7", "x"), settings=Settings(), stdin=None)
 
 
 def test_jsonl_streams_articles_and_only_the_skips_worth_a_record(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ import html
 import re
 
 from scraper.clean import normalize_space
-from scraper.evaluate import shingles
-from scraper.jsonld import read_linked_data
+from scraper.extract._shingles import shingles
+from scraper.metadata import read_linked_data
 from scraper.model import Block, Body, Document
 
 MARKER = "articleBody"

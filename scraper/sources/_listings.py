@@ -22,10 +22,11 @@ import feedparser  # type: ignore[import-untyped]
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from scraper import parse, source
+from scraper import parse
 from scraper.errors import SourceError
 from scraper.model import Fetched
 from scraper.settings import DiscoverSettings
+from scraper.sources import _inputs as source
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from scraper.model import Block, Body
-from scraper.rules_patterns import Span
+from scraper.rules._patterns import Span
 
 _BOUNDARY = re.compile(r"[\w%)][.!?][\"\u201d\u2019')]?\s+")
 _ENDS_SENTENCE = re.compile(r"[.!?\u2026:][\"\u201d\u2019')]?$")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.clean import normalize_space
-from scraper.extract_boiler import PUNCTUATION_RE, is_boilerplate_named, link_density
+from scraper.extract._boiler import PUNCTUATION_RE, is_boilerplate_named, link_density
 
 LEAD_MIN = 60  # characters: a sentence, not a kicker, a dateline or a byline
 LEAD_MAX_PARAGRAPHS = 2

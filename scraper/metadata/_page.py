@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.jsonld import LinkedData, resolve
-from scraper.metascan import Scan, ancestor_tags
+from scraper.metadata._jsonld import LinkedData, resolve
+from scraper.metadata._scan import Scan, ancestor_tags
 
 # Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
 _TITLE_KEYS = (

@@ -1,12 +1,12 @@
 """Run the pipeline over many sources: name outputs, skip what is done, fetch URLs
-concurrently (scraper.crawl), expand sitemaps and feeds (scraper.discover), extract,
+concurrently (scraper.fetch), expand sitemaps and feeds (scraper.sources), extract,
 write, and report one Outcome per source. One bad source never costs the others.
 
 Outcomes come out in input order (URLs found in a sitemap or feed follow as they are
 found), whatever order the fetches finish in; fetching runs ahead of extraction by a
 bounded window, so memory stays flat over any number of sources.
 
-Local pages (files, WARC records, stdin) are cleaned by an engine (scraper.parallel):
+Local pages (files, WARC records, stdin) are cleaned by an engine (scraper.batch._engines):
 worker processes (`jobs`) or a Dask cluster; this process alone names and writes the
 outputs, in input order, so `jobs` and the engine never change what is written.
 """
@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from scraper import archive, crawl, discover, fetch, output, parallel, source
+from scraper import fetch, output, sources
+from scraper.batch import _engines as parallel
 from scraper.errors import ScraperError, SourceError
 from scraper.model import Article, Fetched, RawPage, Source
 from scraper.pipeline import process
@@ -69,7 +70,7 @@ class Outcome:
 
 
 def run(
-    sources: Iterable[source.Input],
+    sources: Iterable[sources.Input],
     *,
     settings: Settings,
     options: RunOptions,
@@ -98,7 +99,7 @@ class _Item:
     listing: bool = False  # a source argument that may be a sitemap or feed
     root: _Root | None = None
     outcome: Outcome | None = None  # known at admission (already done)
-    result: crawl.Result | None = None
+    result: fetch.CrawlResult | None = None
     page: RawPage | None = None  # read here (stdin), cleaned by the engine
     cleaned: parallel.Result | None = None
     waiting: bool = field(default=False)  # submitted to the crawler, no result yet
@@ -118,7 +119,7 @@ class _Batch:
         self._next_key = 0
         self._seen: set[str] = set()
         self._stack = ExitStack()
-        self._crawler: crawl.Crawler | None = None
+        self._crawler: fetch.Crawler | None = None
         self._engine: parallel.Engine | None = None
         self._single = False  # only one input: clean it here, start no workers
         self._window = max(
@@ -131,7 +132,7 @@ class _Batch:
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
 
-    def run(self, sources: Iterable[source.Input]) -> Iterator[Outcome]:
+    def run(self, sources: Iterable[sources.Input]) -> Iterator[Outcome]:
         inputs = iter(sources)
         first = list(itertools.islice(inputs, 2))
         self._single = len(first) < 2 and self.options.engine == "local"
@@ -152,7 +153,7 @@ class _Batch:
             else:
                 return
 
-    def _given(self, given: source.Input) -> _Item:
+    def _given(self, given: sources.Input) -> _Item:
         if isinstance(given, Source) and given.kind == "stdin":
             return self._stdin(given)
         if isinstance(given, Source):
@@ -176,7 +177,7 @@ class _Batch:
         """Stdin is read at admission (workers cannot read it): without --url, its
         outputs are named from its content, so that another input gets other files."""
         try:
-            page = source.read_local(src, settings=self.settings, stdin=self.stdin)
+            page = sources.read_local(src, settings=self.settings, stdin=self.stdin)
         except ScraperError as exc:
             failed = Outcome(src, "failed", error=str(exc), reason=parallel.reason_of(exc))
             return _Item(src=src, name="", outcome=failed)
@@ -217,15 +218,15 @@ class _Batch:
             return
         url = item.src.location
         cache = self.settings.fetch.cache
-        hit = archive.lookup(cache, url) if cache is not None else None
+        hit = fetch.lookup_cached(cache, url) if cache is not None else None
         if hit is not None:
-            item.result = crawl.Result(key=0, url=url, fetched=hit, attempts=0)
+            item.result = fetch.CrawlResult(key=0, url=url, fetched=hit, attempts=0)
             return
         self._next_key += 1
         key = self._next_key
         self._keys[key] = item
         item.waiting = True
-        self._crawler_started().submit(crawl.Job(key=key, url=url, listing=item.listing))
+        self._crawler_started().submit(fetch.Job(key=key, url=url, listing=item.listing))
 
     def _submit(self, item: _Item) -> None:
         """Hand a local page to the engine (stdin's page was read at admission)."""
@@ -253,9 +254,9 @@ class _Batch:
             self._stack.callback(self._engine.close)
         return self._engine
 
-    def _crawler_started(self) -> crawl.Crawler:
+    def _crawler_started(self) -> fetch.Crawler:
         if self._crawler is None:
-            self._crawler = self._stack.enter_context(crawl.Crawler(self.settings.fetch))
+            self._crawler = self._stack.enter_context(fetch.Crawler(self.settings.fetch))
         return self._crawler
 
     def _emit(self, *, block: bool) -> Iterator[Outcome]:
@@ -333,14 +334,14 @@ class _Batch:
         src = item.src
         if item.listing:
             cap = self.settings.fetch.max_bytes
-            listing = discover.read_listing(fetched, settings=self.settings.discover, cap=cap)
+            listing = sources.read_listing(fetched, settings=self.settings.discover, cap=cap)
             if listing is not None:
                 return self._expand(item, listing)
         raw = fetch.as_page(fetched)
         if not from_cache and self.settings.fetch.cache is not None:
-            archive.store(self.settings.fetch.cache, src.location, fetched)
+            fetch.store_cached(self.settings.fetch.cache, src.location, fetched)
         if self.settings.fetch.save_html is not None:
-            archive.save(
+            fetch.save_page(
                 self.settings.fetch.save_html, item.name, requested=src.location, fetched=fetched
             )
         url = raw.url or src.url
@@ -356,7 +357,7 @@ class _Batch:
             )
         return Outcome(source=item.src, status="done", article=article, paths=tuple(paths))
 
-    def _expand(self, item: _Item, listing: discover.Listing) -> Outcome:
+    def _expand(self, item: _Item, listing: sources.Listing) -> Outcome:
         root = item.root or _Root()
         limits = self.settings.discover
         pages = sitemaps = 0

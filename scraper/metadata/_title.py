@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.jsonld import strings
-from scraper.metapage import _SITE_KEYS, _TITLE_KEYS, Page, _fold, _h1_nodes, _text
+from scraper.metadata._jsonld import strings
+from scraper.metadata._page import _SITE_KEYS, _TITLE_KEYS, Page, _fold, _h1_nodes, _text
 
 _TITLE_SEPARATORS = re.compile(r"\s*\|\s*|\s+(?:-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")

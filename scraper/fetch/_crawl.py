@@ -1,5 +1,5 @@
 """Many URLs at once, politely: an asyncio loop in a background thread drives
-fetch.fetch_async while the caller's thread extracts the pages that are done.
+scraper.fetch's fetch_async while the caller's thread extracts the pages that are done.
 
     with Crawler(settings.fetch) as crawler:
         crawler.submit(Job(key=1, url="https://example.com/a"))
@@ -30,7 +30,6 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
-from scraper import fetch
 from scraper.errors import (
     FetchError,
     FetchTimeout,
@@ -40,6 +39,7 @@ from scraper.errors import (
     ScraperError,
     TransportError,
 )
+from scraper.fetch import _client as client
 from scraper.model import Fetched
 from scraper.settings import FetchSettings
 
@@ -135,7 +135,7 @@ class Crawler:
         asyncio.run_coroutine_threadsafe(coro, self._loop).result()  # type: ignore[arg-type]
 
     async def _open(self) -> None:
-        self._client = fetch.new_async_client(self.settings)
+        self._client = client.new_async_client(self.settings)
         self._slots = asyncio.Semaphore(self.settings.concurrency)
 
     async def _close(self) -> None:
@@ -154,13 +154,13 @@ class Crawler:
         self._results.put(result)
 
     async def _fetch_job(self, job: Job, tries: _Attempts) -> Result:
-        fetch.check_url(job.url)  # before robots.txt and the host's delay
+        client.check_url(job.url)  # before robots.txt and the host's delay
         host = self._host(job.url)
         if self.settings.robots:
             refusal = await self._robots_refusal(job.url, host)
             if refusal is not None:
                 return Result(key=job.key, url=job.url, skipped=refusal, attempts=0)
-        accept = fetch.LISTING_TYPES if job.listing else fetch.PAGE_TYPES
+        accept = client.LISTING_TYPES if job.listing else client.PAGE_TYPES
         fetched = await self._with_retries(job.url, host, self.settings, accept, tries)
         return Result(key=job.key, url=job.url, fetched=fetched, attempts=tries.count)
 
@@ -220,7 +220,7 @@ class Crawler:
             if start > now:
                 await asyncio.sleep(start - now)
             async with self._slots:
-                return await fetch.fetch_async(
+                return await client.fetch_async(
                     url, settings=settings, client=self._client, accept=accept
                 )
 
@@ -254,7 +254,7 @@ class Crawler:
         )
         tries = _Attempts()
         try:
-            got = await self._with_retries(robots_url, host, settings, fetch.PAGE_TYPES, tries)
+            got = await self._with_retries(robots_url, host, settings, client.PAGE_TYPES, tries)
         except _RETRYABLE as exc:  # unreachable: RFC 9309 says assume complete disallow
             after = f", after {tries.count} attempts" if tries.count > 1 else ""
             return FetchError(

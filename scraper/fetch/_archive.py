@@ -34,7 +34,7 @@ class Saved:
     headers: tuple[tuple[str, str], ...]
 
 
-def save(directory: Path, name: str, *, requested: str, fetched: Fetched) -> Path:
+def save_page(directory: Path, name: str, *, requested: str, fetched: Fetched) -> Path:
     """Write the page and its sidecar under directory; the page's path. Raises OutputError."""
     suffix = ".txt" if fetched.mime == "text/plain" else ".html"
     page = directory / (name + suffix)
@@ -78,7 +78,7 @@ def cache_name(url: str) -> str:
     return f"{digest[:2]}/{digest}"
 
 
-def lookup(directory: Path, url: str) -> Fetched | None:
+def lookup_cached(directory: Path, url: str) -> Fetched | None:
     """The cached response for a requested URL, or None."""
     base = directory / cache_name(url)
     for suffix in _SUFFIXES:
@@ -100,5 +100,5 @@ def lookup(directory: Path, url: str) -> Fetched | None:
     return None
 
 
-def store(directory: Path, url: str, fetched: Fetched) -> Path:
-    return save(directory, cache_name(url), requested=url, fetched=fetched)
+def store_cached(directory: Path, url: str, fetched: Fetched) -> Path:
+    return save_page(directory, cache_name(url), requested=url, fetched=fetched)

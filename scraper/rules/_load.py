@@ -56,8 +56,8 @@ from selectolax.lexbor import LexborHTMLParser
 from scraper.errors import RuleError, RuleSyntaxError
 from scraper.metadata import parse_field_selector
 from scraper.model import Body, Metadata
-from scraper.rules_patterns import PatternError, Span, compile_pattern, compile_span
-from scraper.rules_text import TextRule, apply_text_directives
+from scraper.rules._patterns import PatternError, Span, compile_pattern, compile_span
+from scraper.rules._text import TextRule, apply_text_directives
 
 METADATA_FIELDS = frozenset(f.name for f in dataclasses.fields(Metadata))
 TOP_KEYS = frozenset(
@@ -191,7 +191,7 @@ def apply_text_rule(rule: Rule, body: Body) -> Body:
 
 def shipped_rules_dir() -> Path:
     """The rules shipped with scrape: scraper/_rules in a wheel, rules/ in a checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # scraper/
     installed = package / "_rules"
     return installed if installed.is_dir() else package.parent / "rules"
 

@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.dates import earliest_date, parse_date, written_days
-from scraper.jsonld import strings
-from scraper.metapage import _TITLE_KEYS, Page, _heading_blocks, _place_rank, _text
-from scraper.metascan import Scan
+from scraper.metadata._date_strings import earliest_date, parse_date, written_days
+from scraper.metadata._jsonld import strings
+from scraper.metadata._page import _TITLE_KEYS, Page, _heading_blocks, _place_rank, _text
+from scraper.metadata._scan import Scan
 
 # Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
 _DATE_KEYS = (

@@ -21,13 +21,13 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
-from scraper.dates import parse_date
-from scraper.jsonld import linked_data, resolve, strings
-from scraper.metaauthors import _authors
-from scraper.metadates import _date, _date_modified
-from scraper.metapage import _SITE_KEYS, Page, _fold, _listed, _text, own_url
-from scraper.metascan import scan
-from scraper.metatitle import _title
+from scraper.metadata._authors import _authors
+from scraper.metadata._date_strings import parse_date
+from scraper.metadata._dates import _date, _date_modified
+from scraper.metadata._jsonld import linked_data, resolve, strings
+from scraper.metadata._page import _SITE_KEYS, Page, _fold, _listed, _text, own_url
+from scraper.metadata._scan import scan
+from scraper.metadata._title import _title
 from scraper.model import Body, Document, Metadata
 
 FIELDS = (

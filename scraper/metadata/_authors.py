@@ -20,16 +20,16 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.authors import (
+from scraper.metadata._author_names import (
     byline_names,
     clean_authors,
     dated_names,
     is_full_name,
     labelled_names,
 )
-from scraper.jsonld import resolve, strings
-from scraper.metapage import Page, _h1_node, _lines, _listed, _near_heading, _text
-from scraper.metascan import in_comments
+from scraper.metadata._jsonld import resolve, strings
+from scraper.metadata._page import Page, _h1_node, _lines, _listed, _near_heading, _text
+from scraper.metadata._scan import in_comments
 
 # Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
 _AUTHOR_KEYS = (

@@ -18,10 +18,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from scraper import archive, parse, warc
+from scraper import fetch, parse
 from scraper.errors import SourceError
 from scraper.model import PageKind, RawPage, Source
 from scraper.settings import Settings
+from scraper.sources import _warc as warc
 
 # Saved pages, as browsers and mirrors (wget, HTTrack) name them.
 HTML_SUFFIXES = frozenset(
@@ -282,7 +283,7 @@ def read_local(src: Source, *, settings: Settings, stdin: BinaryIO | None) -> Ra
         kind = page_kind(path)
         if path.suffix.lower() == ".gz":
             data = gunzip(data, limit=limit, source=src.location)
-        saved = archive.read_sidecar(path)  # a page kept by --save-html
+        saved = fetch.read_sidecar(path)  # a page kept by --save-html
         if saved is not None:
             url = src.url or saved.url
             kind = kind or "html"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from scraper.extract_boiler import (
+from scraper.extract._boiler import (
     COMMENT_BOILER,
     PUNCTUATION_RE,
     STRONG_BOILER,
@@ -26,9 +26,9 @@ from scraper.extract_boiler import (
     remove_boilerplate_in,
     text_len,
 )
-from scraper.extract_ld import with_stated_body
-from scraper.extract_lead import lead_after_headline, lead_before_body
-from scraper.extract_walk import blocks_from
+from scraper.extract._ld import with_stated_body
+from scraper.extract._lead import lead_after_headline, lead_before_body
+from scraper.extract._walk import blocks_from
 from scraper.model import Body, Document
 
 __all__ = ["blocks_from", "extract_body"]

@@ -1,7 +1,7 @@
 """Engines that clean pages in parallel: a pool of worker processes on this machine,
 or a Dask cluster. The unit of work is one page: a `Task` in, a `Result` out, both
 small picklable frozen records; `clean` (scraper.pipeline.process on one page) is the
-only code that runs in a worker. The caller (scraper.batch) keeps the order, names the
+only code that runs in a worker. The caller (scraper.batch._run) keeps the order, names the
 outputs and writes them, so nothing a worker does depends on scheduling.
 
 A page that crashes its worker (a segfault, an out-of-memory kill) or runs past the
@@ -25,7 +25,7 @@ from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from typing import Any, Literal, Protocol
 
-from scraper import source
+from scraper import sources
 from scraper.errors import (
     DecodeError,
     ExtractionError,
@@ -89,7 +89,7 @@ def clean(task: Task, settings: Settings) -> Result:
     try:
         raw = task.page
         if raw is None:
-            raw = source.read_local(src, settings=settings, stdin=None)
+            raw = sources.read_local(src, settings=settings, stdin=None)
         url = raw.url or src.url
         article = process(raw, source_name=src.location, url=url, settings=settings)
     except ScraperError as exc:
