@@ -8,13 +8,14 @@ fails a strict decode (the server or page lies), falls through to the next sourc
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
 import charset_normalizer
 from charset_normalizer.utils import is_multi_byte_encoding
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.errors import DecodeError, ExtractionError
 from scraper.model import Document, RawPage
@@ -388,3 +389,31 @@ def _cut_value(value: str) -> str:
     start = opening.end() if opening else 0
     quote = value[start - 1] if start and value[start - 1] in "\"'" else ""
     return value[:start] + value[start:].rstrip(quote)[:MAX_NAME_CHARS] + quote
+
+
+PAGE_ROOTS = frozenset({"body", "html"})
+
+
+def ancestors(node: LexborNode, *, limit: int | None = None) -> Iterator[LexborNode]:
+    """A node's ancestors, nearest first, up to the document; at most `limit` of them.
+    The one walk up the tree that the stages share."""
+    current = node.parent
+    steps = itertools.count() if limit is None else range(limit)
+    for _ in steps:
+        if current is None:
+            return
+        yield current
+        current = current.parent
+
+
+def ancestors_in_body(node: LexborNode, *, limit: int | None = None) -> Iterator[LexborNode]:
+    """The ancestors below <body> (neither <body> nor <html>), nearest first, at most
+    `limit` of the first ones looked at."""
+    return itertools.takewhile(
+        lambda above: above.tag not in PAGE_ROOTS, ancestors(node, limit=limit)
+    )
+
+
+def self_and_ancestors(node: LexborNode) -> Iterator[LexborNode]:
+    """The node, then its ancestors."""
+    return itertools.chain((node,), ancestors(node))

@@ -30,6 +30,7 @@ from scraper.extract._ld import with_stated_body
 from scraper.extract._lead import lead_after_headline, lead_before_body
 from scraper.extract._walk import blocks_from
 from scraper.model import Body, Document
+from scraper.parse import ancestors_in_body
 
 __all__ = ["blocks_from", "extract_body"]
 
@@ -277,12 +278,7 @@ def _with_parts(best: LexborNode, chosen: list[LexborNode], scores: _Scores) -> 
 
 
 def _ancestor_ids(node: LexborNode, levels: int) -> dict[int, LexborNode]:
-    found: dict[int, LexborNode] = {}
-    current = node.parent
-    while current is not None and len(found) < levels and current.tag not in ("body", "html"):
-        found[current.mem_id] = current
-        current = current.parent
-    return found
+    return {above.mem_id: above for above in ancestors_in_body(node, limit=levels)}
 
 
 def _is_part(best: LexborNode, other: LexborNode, near: dict[int, LexborNode]) -> bool:
@@ -312,13 +308,9 @@ def _climb(best: _Candidate, inside: dict[int, float]) -> _Candidate:
 
 def _richer_ancestor(node: LexborNode, inside: dict[int, float]) -> LexborNode | None:
     held = inside.get(node.mem_id, 0.0)
-    ancestor = node.parent
-    for _ in range(CLIMB_LEVELS):
-        if ancestor is None or ancestor.tag in ("body", "html"):
-            return None
+    for ancestor in ancestors_in_body(node, limit=CLIMB_LEVELS):
         if inside.get(ancestor.mem_id, 0.0) >= CLIMB_RATIO * held:
             return ancestor if link_density(ancestor) <= CLIMB_MAX_LINKS else None
-        ancestor = ancestor.parent
     return None
 
 

@@ -8,10 +8,13 @@ document is, and nested matches stay safe to touch.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.parse import self_and_ancestors
 
 PUNCTUATION = ",.;:!?\uff0c\u3001\u3002\uff01\uff1f\u060c\u0964"  # CJK, Arabic, Devanagari marks
 PUNCTUATION_RE = re.compile(f"[{re.escape(PUNCTUATION)}]")
@@ -206,12 +209,12 @@ def boilerplate_named_in(node: LexborNode) -> list[LexborNode]:
 def in_strong_boilerplate(node: LexborNode) -> bool:
     """Whether node or an ancestor below <body> is a comment section, a related-stories
     box or the like (by class or id): such a node never is the article body."""
-    names: list[str] = []
-    current: LexborNode | None = node
-    while current is not None and current.tag not in PROTECTED_TAGS:
-        attrs = current.attributes
-        names.append(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
-        current = current.parent
+    names = [
+        f"{current.attributes.get('class') or ''} {current.attributes.get('id') or ''}"
+        for current in itertools.takewhile(
+            lambda above: above.tag not in PROTECTED_TAGS, self_and_ancestors(node)
+        )
+    ]
     joined = _ARTICLE_NAMES.sub("", " ".join(names).lower())
     return any(word in joined for word in STRONG_BOILER)
 

@@ -12,10 +12,13 @@ because each finds leads the other misses:
 
 from __future__ import annotations
 
+import itertools
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.clean import normalize_space
 from scraper.extract._boiler import PUNCTUATION_RE, is_boilerplate_named, link_density
+from scraper.parse import ancestors, ancestors_in_body, self_and_ancestors
 
 LEAD_MIN = 60  # characters: a sentence, not a kicker, a dateline or a byline
 LEAD_MAX_PARAGRAPHS = 2
@@ -64,13 +67,12 @@ def _headline(tree: LexborHTMLParser, title: str) -> LexborNode | None:
     return heads[0] if len(heads) == 1 else None
 
 
-def _ancestor_ids(node: LexborNode) -> dict[int, LexborNode]:
-    found: dict[int, LexborNode] = {}
-    current = node.parent
-    while current is not None and current.tag != "html":
-        found[current.mem_id] = current
-        current = current.parent
-    return found
+def _ancestor_ids(node: LexborNode) -> set[int]:
+    return {above.mem_id for above in itertools.takewhile(_below_html, ancestors(node))}
+
+
+def _below_html(node: LexborNode) -> bool:
+    return node.tag != "html"
 
 
 def _inside_any(node: LexborNode, nodes: list[LexborNode]) -> bool:
@@ -80,14 +82,8 @@ def _inside_any(node: LexborNode, nodes: list[LexborNode]) -> bool:
 
 def _common_ancestor(headline: LexborNode, first: LexborNode) -> LexborNode | None:
     above = _ancestor_ids(first)
-    current = headline.parent
-    for _ in range(LEAD_LEVELS):
-        if current is None or current.tag in ("body", "html"):
-            return None
-        if current.mem_id in above:
-            return current
-        current = current.parent
-    return None
+    shared = (c for c in ancestors_in_body(headline, limit=LEAD_LEVELS) if c.mem_id in above)
+    return next(shared, None)
 
 
 def _leads(common: LexborNode, *, headline: LexborNode, body: list[LexborNode]) -> list[LexborNode]:
@@ -106,7 +102,7 @@ def _leads(common: LexborNode, *, headline: LexborNode, body: list[LexborNode]) 
         if node.mem_id == headline.mem_id:
             started = True
         elif started and _is_lead(node, common):
-            if body_ids & _ancestor_ids(node).keys():
+            if body_ids & _ancestor_ids(node):
                 break
             found.append(node)
     return found[:LEAD_MAX_PARAGRAPHS]
@@ -119,12 +115,10 @@ def _is_lead(node: LexborNode, common: LexborNode) -> bool:
     links = sum(len(a.text(strip=True)) for a in node.css("a"))
     if links > LEAD_MAX_LINKS * len(text):
         return False
-    current: LexborNode | None = node
-    while current is not None and current.mem_id != common.mem_id:
-        if is_boilerplate_named(current):
-            return False
-        current = current.parent
-    return True
+    below_common = itertools.takewhile(
+        lambda above: above.mem_id != common.mem_id, self_and_ancestors(node)
+    )
+    return not any(is_boilerplate_named(current) for current in below_common)
 
 
 def lead_before_body(nodes: list[LexborNode]) -> list[LexborNode]:

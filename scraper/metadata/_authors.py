@@ -28,8 +28,9 @@ from scraper.metadata._author_names import (
     labelled_names,
 )
 from scraper.metadata._jsonld import resolve, strings
-from scraper.metadata._page import Page, _h1_node, _lines, _listed, _near_heading, _text
+from scraper.metadata._page import Page, h1_node, listed, near_heading, node_text, text_lines
 from scraper.metadata._scan import in_comments
+from scraper.parse import ancestors_in_body
 
 # Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
 _AUTHOR_KEYS = (
@@ -62,7 +63,7 @@ _PAGE_BYLINE_DATED = 10_000  # after it, for a "<date> - <name>" line
 _MAX_BYLINE = 200
 
 
-def _authors(from_rule: list[str] | None, page: Page, site_name: str | None) -> tuple[str, ...]:
+def find_authors(from_rule: list[str] | None, page: Page, site_name: str | None) -> tuple[str, ...]:
     # A person the JSON-LD names as the author is one even when the site is named after
     # them (a personal blog lists its owner as the publisher too).
     people = {name.casefold() for name in _ld_person_names(page)}
@@ -141,7 +142,7 @@ def _squashed(name: str) -> str:
 
 
 def _ld_person_names(page: Page) -> list[str]:
-    authors = [resolve(item, page.ld.by_id) for item in _listed(page.ld_value("author"))]
+    authors = [resolve(item, page.ld.by_id) for item in listed(page.ld_value("author"))]
     return [
         name
         for item in authors
@@ -151,7 +152,7 @@ def _ld_person_names(page: Page) -> list[str]:
 
 
 def _ld_organization(page: Page) -> bool:
-    authors = [resolve(item, page.ld.by_id) for item in _listed(page.ld_value("author"))]
+    authors = [resolve(item, page.ld.by_id) for item in listed(page.ld_value("author"))]
     return any(
         isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower()
         for item in authors
@@ -168,7 +169,7 @@ def _author_sources(page: Page) -> Iterable[list[str]]:
     yield _first_meta_authors(page)
     yield _texts(_microdata_names(page.scan.itemprops.get("author", ())))
     yield from _bylines(page.tree)
-    window = _near_heading(page, with_heading=False)
+    window = near_heading(page, with_heading=False)
     yield byline_names(window) if window else []
 
 
@@ -178,9 +179,9 @@ def _page_byline(page: Page) -> list[str]:
     body = page.tree.body
     if body is None:
         return []
-    text = _lines(body)
-    heading = _h1_node(page.scan)
-    start = max(text.find(_lines(heading)), 0) if heading is not None else 0
+    text = text_lines(body)
+    heading = h1_node(page.scan)
+    start = max(text.find(text_lines(heading)), 0) if heading is not None else 0
     return (
         labelled_names(text[start : start + _PAGE_BYLINE_AFTER])
         or labelled_names(text[max(start - _PAGE_BYLINE_BEFORE, 0) : start])
@@ -228,19 +229,12 @@ def _bylines(tree: LexborHTMLParser) -> Iterable[list[str]]:
 def _one_byline(nodes: list[LexborNode]) -> list[LexborNode]:
     """The first byline node and those beside it (a shared ancestor a few levels up): a
     byline further away belongs to a teaser or a related article."""
-    near = {id_ for id_ in _ancestor_ids(nodes[0])}
+    near = _ancestor_ids(nodes[0])
     return [nodes[0], *(node for node in nodes[1:] if near & _ancestor_ids(node))]
 
 
 def _ancestor_ids(node: LexborNode) -> set[int]:
-    ids: set[int] = set()
-    parent = node.parent
-    for _ in range(_BYLINE_ANCESTORS):
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        ids.add(parent.mem_id)
-        parent = parent.parent
-    return ids
+    return {above.mem_id for above in ancestors_in_body(node, limit=_BYLINE_ANCESTORS)}
 
 
 def _vcard_name(node: LexborNode) -> LexborNode:
@@ -267,14 +261,14 @@ def _byline_rank(attrs: Mapping[str, str | None]) -> int:
 
 
 def _texts(nodes: Iterable[LexborNode]) -> list[str]:
-    texts = (_text(node) for node in nodes)
+    texts = (node_text(node) for node in nodes)
     return [text for text in texts if text and len(text) <= _MAX_BYLINE]
 
 
 def _ld_people(value: Any, page: Page) -> list[str]:
     """The names of JSON-LD authors, {"@id"} references in a list followed too."""
     names: list[str] = []
-    for item in (resolve(item, page.ld.by_id) for item in _listed(value)):
+    for item in (resolve(item, page.ld.by_id) for item in listed(value)):
         if isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower():
             names.extend(
                 strings(item.get("name"))

@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.metadata._date_strings import earliest_date, parse_date, written_days
 from scraper.metadata._jsonld import strings
-from scraper.metadata._page import _TITLE_KEYS, Page, _heading_blocks, _place_rank, _text
+from scraper.metadata._page import TITLE_KEYS, Page, heading_blocks, node_text, place_rank
 from scraper.metadata._scan import Scan
 
 # Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
@@ -97,7 +97,7 @@ _DIGIT = re.compile(r"\d")
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 
 
-def _date(page: Page) -> str | None:
+def find_date(page: Page) -> str | None:
     ld = page.ld_value("datePublished") or page.ld_value("dateCreated")
     declared = _first_date(chain(strings(ld), page.meta_values(_DATE_KEYS), _other_date_meta(page)))
     if declared:
@@ -109,7 +109,7 @@ def _date(page: Page) -> str | None:
         or _first_date(_visible_dates(page.tree))
         or _date_near_heading(page)
         or _first_date(
-            page.meta_values(_TITLE_KEYS[:1]) + ([page.scan.title] if page.scan.title else [])
+            page.meta_values(TITLE_KEYS[:1]) + ([page.scan.title] if page.scan.title else [])
         )
         or _first_written_date(page.tree)
     )
@@ -136,7 +136,7 @@ def _printed_date(page: Page, *, declared: str) -> str | None:
 def _dated_blocks(page: Page) -> Iterator[tuple[str, str]]:
     """The text around the heading of the nearest blocks enclosing it that hold an element
     named after dates, with that element's date (elements only: no search of the text)."""
-    for block, window in islice(_heading_blocks(page), _DATED_BLOCK_LEVELS):
+    for block, window in islice(heading_blocks(page), _DATED_BLOCK_LEVELS):
         visible = _first_date(_visible_dates(block))
         if visible:
             yield window, visible
@@ -232,7 +232,7 @@ def _url_date(url: str | None) -> str | None:
 
 def _visible_dates(tree: LexborHTMLParser | LexborNode) -> Iterable[str]:
     for node in tree.css(", ".join(_VISIBLE_DATE_SELECTORS))[:30]:
-        text = _text(node)
+        text = node_text(node)
         if text and len(text) <= _MAX_DATE_TEXT:
             yield text
 
@@ -247,14 +247,14 @@ def _dated_windows(page: Page) -> Iterator[tuple[str, str]]:
     """The text around the heading of the blocks enclosing it that hold a date, with
     their first date (a wider block whose text is the same is not read again)."""
     seen = ""
-    for _, window in _heading_blocks(page):
+    for _, window in heading_blocks(page):
         day = earliest_date(window) if window != seen else None
         seen = window
         if day:
             yield window, day
 
 
-def _date_modified(page: Page) -> str | None:
+def find_date_modified(page: Page) -> str | None:
     ld = page.ld_value("dateModified")
     extra = [_stamp(node) for node in page.scan.itemprops.get("datemodified", ())[:1]]
     return _first_date([*strings(ld), *page.meta_values(_MODIFIED_KEYS), *extra])
@@ -265,13 +265,13 @@ def _time_values(found: Scan) -> Iterable[str]:
     yield from (_stamp(node) for node in found.times if "pubdate" in node.attributes)
     yield from (_stamp(node) for node in found.itemprops.get("datepublished", ()))
     stamped = [node for node in found.times[:10] if node.attributes.get("datetime")]
-    ranked = sorted(stamped, key=lambda node: _place_rank(node, _TIME_PLACES))
+    ranked = sorted(stamped, key=lambda node: place_rank(node, _TIME_PLACES))
     yield from (_stamp(node) for node in ranked[:1])
 
 
 def _stamp(node: LexborNode) -> str:
     attrs = node.attributes
-    return attrs.get("datetime") or attrs.get("content") or _text(node)
+    return attrs.get("datetime") or attrs.get("content") or node_text(node)
 
 
 def _first_date(values: Iterable[str]) -> str | None:

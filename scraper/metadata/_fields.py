@@ -21,13 +21,13 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
-from scraper.metadata._authors import _authors
+from scraper.metadata._authors import find_authors
 from scraper.metadata._date_strings import parse_date
-from scraper.metadata._dates import _date, _date_modified
+from scraper.metadata._dates import find_date, find_date_modified
 from scraper.metadata._jsonld import linked_data, resolve, strings
-from scraper.metadata._page import _SITE_KEYS, Page, _fold, _listed, _text, own_url
+from scraper.metadata._page import SITE_KEYS, Page, fold_text, listed, node_text, own_url
 from scraper.metadata._scan import scan
-from scraper.metadata._title import _title
+from scraper.metadata._title import find_title
 from scraper.model import Body, Document, Metadata
 
 FIELDS = (
@@ -155,13 +155,13 @@ def extract_metadata(
     found = _from_selectors(page, selectors or {})
     site_name = _single(found, "site_name") or _site_name(page)
     return Metadata(
-        title=_single(found, "title", _fold) or _title(page, site_name),
-        authors=_authors(found.get("authors"), page, site_name),
-        date=_single(found, "date", parse_date) or _date(page),
-        date_modified=_single(found, "date_modified", parse_date) or _date_modified(page),
+        title=_single(found, "title", fold_text) or find_title(page, site_name),
+        authors=find_authors(found.get("authors"), page, site_name),
+        date=_single(found, "date", parse_date) or find_date(page),
+        date_modified=_single(found, "date_modified", parse_date) or find_date_modified(page),
         site_name=site_name,
         description=(
-            _single(found, "description", _fold)
+            _single(found, "description", fold_text)
             or _description(page)
             or (_first_paragraph(body) if body else None)
         ),
@@ -190,7 +190,7 @@ def _select(page: Page, selector: FieldSelector) -> list[str]:
         values: Iterable[str | None] = _ld_path(page, selector.jsonld)
     else:
         values = (
-            node.attributes.get(selector.attr) if selector.attr else _text(node)
+            node.attributes.get(selector.attr) if selector.attr else node_text(node)
             for node in page.tree.css(selector.css)
         )
     return [" ".join(value.split()) for value in values if value and value.strip()]
@@ -205,7 +205,7 @@ def _ld_path(page: Page, path: Sequence[str]) -> list[str]:
             resolve(item, page.ld.by_id)
             for obj in level
             if isinstance(obj, Mapping)
-            for item in _listed(obj.get(key))
+            for item in listed(obj.get(key))
         ]
     return strings([resolve(item, page.ld.by_id) for item in level])
 
@@ -227,11 +227,11 @@ def page_url(page: Page) -> Callable[[str], str | None]:
 
 def _site_name(page: Page) -> str | None:
     for value in [
-        *page.meta_values(_SITE_KEYS[:1]),
+        *page.meta_values(SITE_KEYS[:1]),
         *page.ld.site_names,
-        *page.meta_values(_SITE_KEYS[1:]),
+        *page.meta_values(SITE_KEYS[1:]),
     ]:
-        name = _fold(value)
+        name = fold_text(value)
         if name:
             return name
     return None
@@ -243,7 +243,7 @@ def _description(page: Page) -> str | None:
         *strings(page.ld_value("description")),
         *page.meta_values(_DESCRIPTION_KEYS[2:]),
     ]
-    return next((text for text in map(_fold, values) if text), None)
+    return next((text for text in map(fold_text, values) if text), None)
 
 
 def _first_paragraph(body: Body) -> str | None:
@@ -286,7 +286,9 @@ def _tags(page: Page) -> tuple[str, ...]:
 
 
 def _split_tags(values: Iterable[str]) -> list[str]:
-    return [tag for value in values for part in re.split(r"[,;]", value) if (tag := _fold(part))]
+    return [
+        tag for value in values for part in re.split(r"[,;]", value) if (tag := fold_text(part))
+    ]
 
 
 def _image(page: Page) -> str | None:

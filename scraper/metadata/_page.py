@@ -22,9 +22,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.metadata._jsonld import LinkedData, resolve
 from scraper.metadata._scan import Scan, ancestor_tags
+from scraper.parse import ancestors_in_body
 
 # Meta keys (name/property/itemprop/http-equiv, lower case) in order of trust, per field.
-_TITLE_KEYS = (
+TITLE_KEYS = (
     "og:title",
     "twitter:title",
     "citation_title",
@@ -35,7 +36,7 @@ _TITLE_KEYS = (
     "title",
     "headline",
 )
-_SITE_KEYS = (
+SITE_KEYS = (
     "og:site_name",
     "application-name",
     "apple-mobile-web-app-title",
@@ -76,7 +77,7 @@ class Page:
         return resolve(article.get(key), self.ld.by_id) if article else None
 
 
-def _listed(value: Any) -> list[Any]:
+def listed(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
@@ -89,22 +90,22 @@ def own_url(url: str) -> str:
     return match[1] if match else url
 
 
-def _h1_nodes(found: Scan) -> list[LexborNode]:
+def h1_nodes(found: Scan) -> list[LexborNode]:
     """The page's <h1>s, those in an <article> first, then in <main>, then the others."""
-    return sorted(found.h1s[:8], key=lambda node: _place_rank(node, ("article", "main")))
+    return sorted(found.h1s[:8], key=lambda node: place_rank(node, ("article", "main")))
 
 
-def _h1_node(found: Scan) -> LexborNode | None:
-    """The first <h1> with text, by _h1_nodes's order."""
-    return next((node for node in _h1_nodes(found) if _fold(_text(node))), None)
+def h1_node(found: Scan) -> LexborNode | None:
+    """The first <h1> with text, by h1_nodes's order."""
+    return next((node for node in h1_nodes(found) if fold_text(node_text(node))), None)
 
 
-def _place_rank(node: LexborNode, places: Sequence[str]) -> int:
+def place_rank(node: LexborNode, places: Sequence[str]) -> int:
     tags = ancestor_tags(node)
     return next((rank for rank, place in enumerate(places) if place in tags), len(places))
 
 
-def _near_heading(page: Page, *, with_heading: bool = True) -> str | None:
+def near_heading(page: Page, *, with_heading: bool = True) -> str | None:
     """The text around the page heading, in the smallest block that holds some."""
     return next(iter(_around_heading(page, with_heading=with_heading)), None)
 
@@ -113,37 +114,33 @@ def _around_heading(page: Page, *, with_heading: bool = True) -> Iterator[str]:
     """The text around the page heading in ever larger blocks enclosing it (those holding
     some text after it), each read from just before the heading on. Without the heading,
     its text is a line break (a byline is never read out of the headline itself)."""
-    return (window for _, window in _heading_blocks(page, with_heading=with_heading))
+    return (window for _, window in heading_blocks(page, with_heading=with_heading))
 
 
-def _heading_blocks(page: Page, *, with_heading: bool = True) -> Iterator[tuple[LexborNode, str]]:
+def heading_blocks(page: Page, *, with_heading: bool = True) -> Iterator[tuple[LexborNode, str]]:
     """The blocks of _around_heading, each with its text around the heading."""
-    heading = _h1_node(page.scan)
+    heading = h1_node(page.scan)
     if heading is None:
         return
-    title = _lines(heading)
-    block: LexborNode | None = heading
-    for _ in range(_NEAR_HEADING_LEVELS):
-        block = block.parent if block is not None else None
-        if block is None or block.tag in ("body", "html"):
-            return
-        text = _lines(block)
+    title = text_lines(heading)
+    for block in ancestors_in_body(heading, limit=_NEAR_HEADING_LEVELS):
+        text = text_lines(block)
         start = max(text.find(title), 0)
         if len(text) - start - len(title) >= _NEAR_HEADING_MIN:
             window = text[max(start - _NEAR_HEADING_BEFORE, 0) : start + _NEAR_HEADING_AFTER]
             yield block, window if with_heading else window.replace(title, "\n", 1)
 
 
-def _text(node: LexborNode) -> str:
+def node_text(node: LexborNode) -> str:
     return node.text(deep=True, separator=" ", strip=True) or ""
 
 
-def _lines(node: LexborNode) -> str:
+def text_lines(node: LexborNode) -> str:
     """A node's text with a line break between its text nodes (a byline's name ends there)."""
     return node.text(deep=True, separator="\n", strip=True) or ""
 
 
-def _fold(value: str | None) -> str | None:
+def fold_text(value: str | None) -> str | None:
     """Whitespace folded and entities decoded (pages double-escape them in attributes)."""
     if not value:
         return None

@@ -9,11 +9,14 @@ only run when nothing machine-readable answered.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.parse import PAGE_ROOTS, ancestors, self_and_ancestors
 
 _SCAN_CSS = (
     'meta[content], script[type="application/ld+json" i], time, h1, title, '
@@ -114,29 +117,20 @@ def _parent_tag(node: LexborNode) -> str | None:
 
 def ancestor_tags(node: LexborNode, *, depth: int = 40) -> set[str]:
     """The tag names of a node's ancestors (up to `depth` levels)."""
-    tags: set[str] = set()
-    current = node.parent
-    while current is not None and depth > 0:
-        tags.add(current.tag or "")
-        current = current.parent
-        depth -= 1
-    return tags
+    return {above.tag or "" for above in ancestors(node, limit=depth)}
 
 
 def in_comments(node: LexborNode, *, depth: int = 25) -> bool:
     """Whether a node sits in a comment thread or a form (its own class/id or an ancestor's
     below <body> names comments or replies): names found there are not the article's authors."""
-    current: LexborNode | None = node
-    while current is not None and depth > 0:
+    for current in itertools.islice(self_and_ancestors(node), depth):
         tag = current.tag
         if tag == "form":
             return True
-        if tag in ("body", "html"):
+        if tag in PAGE_ROOTS:
             return False
         attrs = current.attributes
         names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split()
         if any(_COMMENTS.search(name) for name in names if not name.startswith(_TAXONOMY)):
             return True
-        current = current.parent
-        depth -= 1
     return False

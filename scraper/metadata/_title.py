@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.metadata._jsonld import strings
-from scraper.metadata._page import _SITE_KEYS, _TITLE_KEYS, Page, _fold, _h1_nodes, _text
+from scraper.metadata._page import SITE_KEYS, TITLE_KEYS, Page, fold_text, h1_nodes, node_text
 
 _TITLE_SEPARATORS = re.compile(r"\s*\|\s*|\s+(?:-|\u2013|\u2014|::|»|·|•|/|:)\s+")
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
@@ -36,18 +36,18 @@ _GENERIC_PARTS = frozenset(
 )
 
 
-def _title(page: Page, site_name: str | None) -> str | None:
+def find_title(page: Page, site_name: str | None) -> str | None:
     names = _site_names(page, site_name)
-    doc_title = _fold(page.scan.title)
+    doc_title = fold_text(page.scan.title)
     candidates = [
         *strings(page.ld_value("headline")),
-        *page.meta_values(_TITLE_KEYS[:2]),
-        *page.meta_values(_TITLE_KEYS[2:]),
+        *page.meta_values(TITLE_KEYS[:2]),
+        *page.meta_values(TITLE_KEYS[2:]),
         *([doc_title] if doc_title else []),
     ]
-    folded = [title for title in map(_fold, candidates) if title]
+    folded = [title for title in map(fold_text, candidates) if title]
     declared = {_key(title) for title in folded}
-    headings = [text for text in map(_fold, map(_heading_text, _h1_nodes(page.scan))) if text]
+    headings = [text for text in map(fold_text, map(_heading_text, h1_nodes(page.scan))) if text]
     logos = [
         text for text in headings if _key(text) not in declared and _is_logo(text, doc_title, names)
     ]
@@ -127,7 +127,7 @@ def _heading_text(node: LexborNode) -> str:
     """A heading's text without the <style> or <script> a component framework put in it,
     or the readings of ruby annotations (<rt>, <rp>: 子<rt>こ</rt>ども is 子ども)."""
     if node.css_first(_NOT_HEADING_CSS) is None:
-        return _text(node)
+        return node_text(node)
     texts = (
         text.text_content or ""
         for text in node.traverse(include_text=True)
@@ -138,7 +138,7 @@ def _heading_text(node: LexborNode) -> str:
 
 
 def _h2_texts(tree: LexborHTMLParser) -> list[str]:
-    return [text for text in map(_fold, map(_text, tree.css("h2")[:_MAX_H2])) if text]
+    return [text for text in map(fold_text, map(node_text, tree.css("h2")[:_MAX_H2])) if text]
 
 
 def _is_logo(heading: str, doc_title: str | None, site_names: Sequence[str]) -> bool:
@@ -248,7 +248,7 @@ def _is_site(part: str, site_names: Sequence[str]) -> bool:
 
 
 def _site_names(page: Page, site_name: str | None) -> list[str]:
-    names = [site_name or "", *page.ld.site_names, *page.meta_values(_SITE_KEYS)]
+    names = [site_name or "", *page.ld.site_names, *page.meta_values(SITE_KEYS)]
     host = page.host
     labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
     if labels:
