@@ -102,11 +102,6 @@ class Snippets(_Confusion):
             self.tp + other.tp, self.fp + other.fp, self.fn + other.fn, self.tn + other.tn
         )
 
-    @property
-    def accuracy(self) -> float:
-        total = self.tp + self.fp + self.fn + self.tn
-        return (self.tp + self.tn) / total if total else 0.0
-
 
 def count_snippets(extracted: str, *, want: Sequence[str], avoid: Sequence[str]) -> Snippets:
     """Which snippets one extraction contains, whitespace folded, case kept."""

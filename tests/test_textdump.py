@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scraper.extract._textdump import clean_dump, dump_body, dump_metadata
+from scraper.extract import dump_body, dump_metadata
+from scraper.pipeline import from_text
 from scraper.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,19 +50,19 @@ def test_teaser_dates_after_the_end_marker_are_not_the_articles() -> None:
 def test_seed_cleans_exactly_with_the_shipped_rules() -> None:
     text = SEED.read_text(encoding="utf-8")
     rule = load_rules().for_text(text)
-    result = clean_dump(text, rule=rule)
+    result = from_text(text, rule=rule, source_name=None, url=None)
     lines = text.split("\n")
     first = lines.index(next(x for x in lines if x.startswith("Hudson Institute's Japan Chair")))
     assert result.rule == "daily8"
-    assert result.metadata.title == "Start by Expanding Beyond Trade"
-    assert result.metadata.authors == ("Mark Siegel",)
-    paragraphs = [b.text for b in result.body.blocks]
+    assert result.title == "Start by Expanding Beyond Trade"
+    assert result.authors == ("Mark Siegel",)
+    paragraphs = [b.text for b in result.blocks]
     assert paragraphs[0].startswith("Hudson Institute's Japan Chair challenges")
     assert paragraphs[-1].endswith("that Japan and America can both describe as wins.")
     assert len(paragraphs) == lines.index("Author: Mark Siegel") - first  # one per line
     for paragraph, line in zip(paragraphs, lines[first:], strict=False):
         assert line.startswith(paragraph)  # only trailing cruft was cut from a line
-    joined = result.body.text
+    joined = result.text
     for cruft in (
         "photo via",
         "A Good First Step",
@@ -78,4 +79,4 @@ def test_seed_cleans_exactly_with_the_shipped_rules() -> None:
 def test_without_a_rule_the_glued_caption_survives() -> None:
     """The generic pass alone cannot know a caption: that is the rule's job."""
     text = SEED.read_text(encoding="utf-8")
-    assert "photo via" in clean_dump(text, rule=None).body.text
+    assert "photo via" in from_text(text, rule=None, source_name=None, url=None).text

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from scraper.clean import normalize_space
+from scraper.metadata import clean_authors, parse_date
 from scraper.model import Block, Body, Metadata
 from scraper.rules import Rule, apply_text_rule
 
@@ -40,23 +40,12 @@ _AUTHOR = re.compile(
     r"^(?:(?i:authors?):\s*(?P<listed>[^\n]{2,120}?)|(?i:by|written by)\s+"
     rf"(?P<named>{_NAME_WORD}(?:,? (?:{_NAME_WORD}|and|&|d[aei]|van|von|der|la|le)){{0,8}}))\s*$"
 )
-_NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b)\s*")
 _PUBLISHED = re.compile(
     r"\b(?:published|posted)(?: on)?:?\s+(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|"
     r"\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d{2}-\d{2})",
     re.IGNORECASE,
 )
-_DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d")
 _TITLE_MAX = 200
-
-
-@dataclass(frozen=True, slots=True)
-class DumpResult:
-    """A cleaned text dump: its body, its metadata, and the rule applied (if any)."""
-
-    body: Body
-    metadata: Metadata
-    rule: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,22 +98,15 @@ def _authors(lines: tuple[str, ...], all_lines: list[str]) -> tuple[str, ...]:
     for line in (*lines, *all_lines):
         match = _AUTHOR.match(line)
         if match:
-            names = _NAME_SPLIT.split(match["listed"] or match["named"])
-            return tuple(name.strip() for name in names if name.strip())
+            return clean_authors([match["listed"] or match["named"]])
     return ()
 
 
 def _date(lines: tuple[str, ...]) -> str | None:
     for line in lines:
         match = _PUBLISHED.search(line)
-        if match is None:
-            continue
-        raw = match["date"].replace(".", "")
-        for fmt in _DATE_FORMATS:
-            try:
-                return datetime.strptime(raw, fmt).date().isoformat()
-            except ValueError:
-                continue
+        if match is not None and (day := parse_date(match["date"])) is not None:
+            return day
     return None
 
 
@@ -146,10 +128,3 @@ def dump_metadata(text: str, *, body: Body, rule: Rule | None = None) -> Metadat
         authors=_authors(layout.lines, _author_lines(text)),
         date=_date(layout.lines),
     )
-
-
-def clean_dump(text: str, *, rule: Rule | None = None) -> DumpResult:
-    """The text-dump half of the pipeline, with the rule's directives applied."""
-    body = dump_body(text, rule=rule)
-    meta = dump_metadata(text, body=body, rule=rule)
-    return DumpResult(body=body, metadata=meta, rule=rule.name if rule else None)

@@ -355,8 +355,3 @@ def _zone(text: str | None) -> timezone | None:
     if hours > 14 or minutes > 59:
         return None
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
-
-
-def same_day(iso: str | None) -> str | None:
-    """The calendar day (YYYY-MM-DD) of an ISO date, as written (no zone conversion)."""
-    return iso[:10] if iso else None

@@ -69,9 +69,6 @@ class Page:
     def meta_values(self, keys: Iterable[str]) -> list[str]:
         return [value for key in keys for value in self.meta.get(key, ())]
 
-    def first_meta(self, keys: Iterable[str]) -> str | None:
-        return next(iter(self.meta_values(keys)), None)
-
     def ld_value(self, key: str) -> Any:
         article = self.ld.article
         return resolve(article.get(key), self.ld.by_id) if article else None
