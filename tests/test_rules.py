@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ from hypothesis import strategies as st
 from scraper.errors import RuleError, RuleSyntaxError
 from scraper.model import Block, Body
 from scraper.rules import (
+    FIXTURE_KEYS,
+    HTML_KEYS,
+    METADATA_FIELDS,
+    SPAN_KEYS,
+    TEXT_KEYS,
+    TOP_KEYS,
     PatternError,
     apply_text_rule,
     check_rule_text,
@@ -284,3 +291,18 @@ def test_the_readme_counts_the_shipped_rules() -> None:
     root = Path(__file__).parents[1]
     shipped = len(list((root / "rules").glob("*.toml")))
     assert f"{shipped} rules ship with `scrape`" in (root / "README.md").read_text()
+
+
+def test_the_rules_readme_documents_exactly_the_vocabulary() -> None:
+    """The keys of rules/README.md's complete example are the validator's key sets."""
+    readme = (Path(__file__).parents[1] / "rules" / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Complete example", 1)[1].split("```toml\n", 1)[1].split("```")[0]
+    data = tomllib.loads(example)
+    assert set(data) == TOP_KEYS
+    assert set(data["html"]) == HTML_KEYS
+    assert set(data["text"]) == TEXT_KEYS
+    assert set(data["fixtures"][0]) == FIXTURE_KEYS
+    assert set(data["text"]["drop_spans"][0]) == SPAN_KEYS
+    assert set(data["metadata"]) <= METADATA_FIELDS
+    for field in METADATA_FIELDS:  # every metadata field is named in the docs
+        assert f"`{field}`" in readme or f"{field} =" in example, field

@@ -44,29 +44,31 @@ GUARDED_TAG_SELECTOR = "form, header, [role=banner]"
 # Sign-up boxes ("newsletter-subscribe", "subscribe_box"), but not "subscriber-only" or
 # "subscriber-preview": content for subscribers is the article itself (BLOX/TownNews).
 SUBSCRIBE = ("subscribe-", "-subscribe", "subscribe_", "_subscribe", "subscribebox")
-_SUBSTRINGS = (
-    "cookie", "consent", "gdpr", "newsletter", *SUBSCRIBE, "signup", "sign-up", "share",
-    "social", "sharing", "related", "recommend", "more-stories",
-    "morestories", "read-more", "readmore", "teaser", "comment", "disqus", "breadcrumb",
-    "sidebar", "widget", "advert", "-ad-", "_ad_", "adslot", "ad-slot", "ad-container",
-    "adcontainer", "sponsor", "promo", "byline", "author-box", "authorbox", "author-bio",
-    "author-info", "bio-box", "caption", "credit", "copyright", "tags", "keywords",
-    "toolbar", "outbrain", "taboola", "popup", "modal", "skip-link", "visually-hidden",
-    "sr-only", "screen-reader", "print-only", "banner", "masthead", "pagination", "embed",
-    "placeholder", "offscreen", "a11y", "footer", "gallery", "legends",
+# The kinds of chrome that a class or an id may name (the vocabulary, written once):
+_CHROME = (
+    "cookie", "consent", "gdpr", "newsletter", *SUBSCRIBE, "share", "social", "related",
+    "recommend", "comment", "disqus", "breadcrumb", "sidebar", "widget", "advert",
+    "sponsor", "promo", "outbrain", "taboola", "popup", "modal", "banner", "masthead",
 )  # fmt: skip
+# ... the ones only classes are read for (an id of these words is too often the page's),
+_CLASS_ONLY = (
+    "signup", "sign-up", "sharing", "more-stories", "morestories", "read-more", "readmore",
+    "teaser", "-ad-", "_ad_", "adslot", "ad-slot", "ad-container", "adcontainer", "byline",
+    "author-box", "authorbox", "author-bio", "author-info", "bio-box", "caption", "credit",
+    "copyright", "tags", "keywords", "toolbar", "skip-link", "visually-hidden", "sr-only",
+    "screen-reader", "print-only", "pagination", "embed", "placeholder", "offscreen", "a11y",
+    "footer", "gallery", "legends",
+)  # fmt: skip
+# ... and the one only ids name (WordPress's comment form, #respond).
+_ID_ONLY = ("respond",)
+_SUBSTRINGS = (*_CHROME, *_CLASS_ONLY)
+_ID_SUBSTRINGS = (*_CHROME, *_ID_ONLY)
 # Fact and info boxes beside the story ("infobox", "fact-box"); a table of that class is
 # data the article presents (Wikipedia's infobox), so only other elements go.
 BOXES = ("infobox", "info-box", "factbox", "fact-box")
+# Whole words (a class "ad", not "shadow") and prefixes ("ad-", not "adverb").
 _WORDS = ("ad", "ads", "bio", "print", "tag", "meta", "hidden", "hide", "nav", "menu", "subscribe")
 _PREFIXES = ("ad-", "ad_", "ads-", "ads_")
-
-# ids name a few kinds of chrome; classes name all of them.
-_ID_SUBSTRINGS = (
-    "cookie", "consent", "gdpr", "newsletter", *SUBSCRIBE, "share", "social", "related",
-    "recommend", "comment", "disqus", "respond", "breadcrumb", "sidebar", "widget", "advert",
-    "sponsor", "promo", "outbrain", "taboola", "popup", "modal", "banner", "masthead",
-)  # fmt: skip
 
 # The elements those names are looked for on; the names are tested in Python with one
 # regular expression each (is_boilerplate_named). Profiled on the corpus, the same test

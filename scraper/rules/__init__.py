@@ -3,8 +3,10 @@ bounded text patterns (`_patterns`) and the text directives (`_text`); the rule-
 tools behind `scrape-rules` are the public module `scraper.rules.tools`."""
 
 from scraper.rules._load import (
+    FIXTURE_KEYS,
     HTML_KEYS,
     METADATA_FIELDS,
+    SPAN_KEYS,
     TEXT_KEYS,
     TOP_KEYS,
     Fixture,
@@ -27,8 +29,10 @@ from scraper.rules._patterns import PatternError, Span, compile_pattern, compile
 from scraper.rules._text import TextRule, apply_text_directives
 
 __all__ = [
+    "FIXTURE_KEYS",
     "HTML_KEYS",
     "METADATA_FIELDS",
+    "SPAN_KEYS",
     "TEXT_KEYS",
     "TOP_KEYS",
     "Fixture",

@@ -1,33 +1,8 @@
 """Per-site rules: data, not code, one TOML file per site or site family.
 
-The closed vocabulary of a rule file (every key optional unless said):
-
-    name = "postmedia"              # default: the file name without .toml
-    notes = "free text"            # where the rule's knowledge comes from
-    domains = ["nationalpost.com"]  # hosts it matches, subdomains included
-    signatures = [["phrase A", "phrase B"]]  # a text dump is this site's when it
-                                    # holds every phrase of one signature
-                                    # (a rule needs domains or signatures)
-    [html]                          # CSS selectors (Lexbor)
-    body = ["article .content"]     # the body element, ordered fallbacks
-    remove = ["aside", ".ad"]       # elements removed before body extraction
-    remove_in_body = ["figure"]     # elements removed from the extracted body
-    [metadata]                      # per field, ordered fallbacks: "CSS" for the
-    title = ["h1", "meta[property='og:title'] @content"]  # element's text, "CSS @attr"
-                                    # for an attribute. Fields: title, authors, date,
-                                    # date_modified, site_name, description, language,
-                                    # tags, image, canonical_url
-    [text]                          # safe patterns (scraper.rules_patterns)
-    drop_phrases = ["This advertisement has not loaded yet*continues below."]
-    drop_spans = [{ start = "SUBSCRIBE TO UNLOCK", end = "Support local journalism." }]
-    cut_after = ["Related Articles"]
-    captions = ["(* photo via*)"]   # the credit; the caption sentence before it goes too
-    credits = ["Photo by * / {Name}"]
-    drop_trailing_fragment = true   # a headline or tag run glued after the last sentence
-    [[fixtures]]                    # saved pages the rule is proven on
-    page = "../fixtures/rules/x/page.html.gz"   # relative to the rule file
-    url = "https://example.com/a"
-    expected = "../fixtures/rules/x/page.expected.json"
+The closed vocabulary of a rule file is the key sets below (TOP_KEYS, HTML_KEYS,
+TEXT_KEYS, METADATA_FIELDS, FIXTURE_KEYS, SPAN_KEYS); rules/README.md documents it with a
+complete example, and tests/test_rules.py checks that the two agree.
 
 Loading is strict: an unknown key, a wrong type, an empty list or string, a CSS
 selector Lexbor cannot parse, a bad pattern or domain raises RuleError naming
