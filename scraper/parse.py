@@ -11,6 +11,7 @@ import codecs
 import itertools
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import charset_normalizer
@@ -320,36 +321,53 @@ def _may_exceed(tag: str) -> bool:
 def nesting_depth(html: str, *, stop: int) -> int:
     """How deep the page's elements nest, as the tags say (elements whose end tag is
     optional or absent do not count); scanning ends once the depth passes `stop`."""
-    depth = deepest = foreign = pos = 0
+    nesting = _Nesting()
+    pos = 0
     while (match := _TAG_OR_RAW.search(html, pos)) is not None:
         name = (match.group(2) or "").lower()
-        if not name:  # a comment: skip to its end
-            end = html.find("-->", match.end())
-            if end < 0:
+        skipped = _past_unparsed(html, match, name)
+        if skipped is not None:  # a comment or raw text: on after it, or the end
+            if skipped < 0:
                 break
-            pos = end + 3
+            pos = skipped
             continue
         pos = match.end()
         if match.group(1):
-            if name not in _NOT_NESTING:
-                depth = max(depth - 1, 0)
-                foreign -= name in _FOREIGN and foreign > 0
-            continue
-        if name in _RAW_TEXT_END:
-            closing = _RAW_TEXT_END[name].search(html, pos)
-            if closing is None:
+            nesting.close(name)
+        elif name not in _NOT_NESTING and not (nesting.foreign and _self_closed(html, pos)):
+            nesting.open(name)
+            if nesting.deepest > stop:
                 break
-            pos = closing.end()
-            continue
-        if name in _NOT_NESTING or (foreign and _self_closed(html, pos)):
-            continue
-        foreign += name in _FOREIGN
-        depth += 1
-        if depth > deepest:
-            deepest = depth
-            if deepest > stop:
-                break
-    return deepest
+    return nesting.deepest
+
+
+@dataclass(slots=True)
+class _Nesting:
+    depth: int = 0
+    deepest: int = 0
+    foreign: int = 0  # open <svg> and <math> elements (where <x/> closes itself)
+
+    def open(self, name: str) -> None:
+        self.foreign += name in _FOREIGN
+        self.depth += 1
+        self.deepest = max(self.deepest, self.depth)
+
+    def close(self, name: str) -> None:
+        if name not in _NOT_NESTING:
+            self.depth = max(self.depth - 1, 0)
+            self.foreign -= name in _FOREIGN and self.foreign > 0
+
+
+def _past_unparsed(html: str, match: re.Match[str], name: str) -> int | None:
+    """Where scanning goes on after a comment or a raw-text element's start tag (-1: the
+    page ends inside it); None for any other tag."""
+    if not name:
+        end = html.find("-->", match.end())
+        return end + 3 if end >= 0 else -1
+    if match.group(1) or name not in _RAW_TEXT_END:
+        return None
+    closing = _RAW_TEXT_END[name].search(html, match.end())
+    return closing.end() if closing is not None else -1
 
 
 def _self_closed(html: str, pos: int) -> bool:

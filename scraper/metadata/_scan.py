@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -47,49 +47,66 @@ class Scan:
 
 def scan(tree: LexborHTMLParser) -> Scan:
     """Every metadata-bearing node of the page, from one CSS pass."""
-    meta: dict[str, list[str]] = {}
-    scripts: list[str] = []
-    h1s: list[LexborNode] = []
-    times: list[LexborNode] = []
-    links: dict[str, list[str]] = {}
-    itemprops: dict[str, list[LexborNode]] = {}
-    title: str | None = None
-    firsts: dict[str, LexborNode] = {}
+    found = _Found()
     for node in tree.css(_SCAN_CSS):
-        tag = node.tag
-        attrs = node.attributes
-        if tag == "meta":
-            _add_meta(meta, attrs)
-        elif tag == "script":
-            scripts.append(node.text(deep=True))
-        elif tag == "link":
-            _add_link(links, attrs)
-        elif tag == "title":
-            if title is None and _parent_tag(node) in ("head", "html", "body"):
-                title = node.text(deep=True, separator=" ", strip=True)
-        elif tag == "h1":
-            h1s.append(node)
-        elif tag == "time":
-            times.append(node)
-        elif tag in ("article", "main"):
-            firsts.setdefault(tag, node)
-        if tag != "meta" and attrs.get("itemprop"):
-            for prop in (attrs.get("itemprop") or "").lower().split():
-                itemprops.setdefault(prop, []).append(node)
+        found.add(node)
     root = tree.root
     lang = (root.attributes.get("lang") or root.attributes.get("xml:lang")) if root else None
     return Scan(
-        meta={key: tuple(values) for key, values in meta.items()},
-        ld_scripts=tuple(scripts),
-        title=title,
-        h1s=tuple(h1s),
-        times=tuple(times),
-        links={key: tuple(values) for key, values in links.items()},
-        itemprops={key: tuple(values) for key, values in itemprops.items()},
-        article=firsts.get("article"),
-        main=firsts.get("main"),
+        meta={key: tuple(values) for key, values in found.meta.items()},
+        ld_scripts=tuple(found.scripts),
+        title=found.title,
+        h1s=tuple(found.h1s),
+        times=tuple(found.times),
+        links={key: tuple(values) for key, values in found.links.items()},
+        itemprops={key: tuple(values) for key, values in found.itemprops.items()},
+        article=found.firsts.get("article"),
+        main=found.firsts.get("main"),
         lang=lang,
     )
+
+
+@dataclass(slots=True)
+class _Found:
+    """What the scan has found so far."""
+
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    scripts: list[str] = field(default_factory=list)
+    h1s: list[LexborNode] = field(default_factory=list)
+    times: list[LexborNode] = field(default_factory=list)
+    links: dict[str, list[str]] = field(default_factory=dict)
+    itemprops: dict[str, list[LexborNode]] = field(default_factory=dict)
+    title: str | None = None
+    firsts: dict[str, LexborNode] = field(default_factory=dict)
+
+    def add(self, node: LexborNode) -> None:
+        tag = node.tag
+        attrs = node.attributes
+        if tag == "meta":
+            _add_meta(self.meta, attrs)
+            return
+        if tag == "title":
+            self._title(node)
+        elif tag == "link":
+            _add_link(self.links, attrs)
+        else:
+            self._element(tag or "", node)
+        for prop in (attrs.get("itemprop") or "").lower().split():
+            self.itemprops.setdefault(prop, []).append(node)
+
+    def _title(self, node: LexborNode) -> None:
+        if self.title is None and _parent_tag(node) in ("head", "html", "body"):
+            self.title = node.text(deep=True, separator=" ", strip=True)
+
+    def _element(self, tag: str, node: LexborNode) -> None:
+        if tag == "script":
+            self.scripts.append(node.text(deep=True))
+        elif tag == "h1":
+            self.h1s.append(node)
+        elif tag == "time":
+            self.times.append(node)
+        elif tag in ("article", "main"):
+            self.firsts.setdefault(tag, node)
 
 
 def _add_meta(meta: dict[str, list[str]], attrs: Mapping[str, str | None]) -> None:
