@@ -10,7 +10,7 @@ import gzip
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -99,7 +99,17 @@ def check_fixture(rule: Rule, fixture: Fixture) -> FixtureResult:
     both ways; title, authors and (when expected) the date's day must match, and none
     of the expected's `absent` strings may be left in the text."""
     try:
-        article = run_fixture(rule, fixture)
+        page = load_page(fixture)
+    except ScraperError as exc:
+        return FixtureResult(rule.name, fixture, 0.0, 0.0, (str(exc),), "")
+    return check_page(rule, page)
+
+
+def check_page(rule: Rule, page: FixturePage) -> FixtureResult:
+    """check_fixture of a fixture page already loaded."""
+    fixture = page.fixture
+    try:
+        article = run_page(rule, page)
     except ScraperError as exc:
         return FixtureResult(rule.name, fixture, 0.0, 0.0, (str(exc),), "")
     try:
@@ -396,6 +406,13 @@ class RuleHealth:
         return bool(gains) and not any(g.worse for g in gains) and any(g.better for g in gains)
 
     @property
+    def verdict(self) -> str:
+        """ "wins", "worse" (a fixture is worse with the rule) or "no gain"."""
+        if self.wins:
+            return "wins"
+        return "worse" if any(gain.worse for gain in self.fixtures) else "no gain"
+
+    @property
     def dead(self) -> tuple[SelectorUse, ...]:
         return tuple(use for use in self.selectors if use.dead)
 
@@ -404,12 +421,14 @@ class RuleHealth:
         return self.wins and not self.dead
 
 
-def rule_health(rule: Rule) -> RuleHealth:
+def rule_health(rule: Rule, *, pages: Sequence[FixturePage] | None = None) -> RuleHealth:
     """Each of the rule's fixtures extracted without any rule and with the rule, and each of
     its CSS selectors (body, remove, metadata; not jsonld: paths) tried on every HTML fixture
-    page as parsed, before anything is removed. Each page is read and parsed once.
+    page as parsed, before anything is removed. Each page is read and parsed once (`pages`:
+    the rule's fixture pages already loaded, in its fixtures' order).
     Raises RuleError when a fixture page or expected file cannot be read."""
-    pages = [load_page(fixture) for fixture in rule.fixtures]
+    if pages is None:
+        pages = [load_page(fixture) for fixture in rule.fixtures]
     gains = tuple(fixture_gain(rule, page) for page in pages)
     trees = [page.doc.tree for page in pages if page.doc is not None]
     uses = tuple(
@@ -418,6 +437,21 @@ def rule_health(rule: Rule) -> RuleHealth:
         for part in selector_parts(selector)
     )
     return RuleHealth(rule.name, gains, uses)
+
+
+def health_lines(health: RuleHealth) -> tuple[str, ...]:
+    """One line per fixture ("+" better, "-" worse, "=" neither: F1 without -> with the
+    rule, what it fixes), then one per dead selector."""
+    gains = tuple(_gain_line(gain) for gain in health.fixtures)
+    return (*gains, *(f"dead {use.key}: {use.selector}" for use in health.dead))
+
+
+def _gain_line(gain: FixtureGain) -> str:
+    before, after = gain.without_rule, gain.with_rule
+    mark = "+" if gain.better else "-" if gain.worse else "="
+    fixed = f"  fixed: {', '.join(gain.fixed)}" if gain.fixed else ""
+    errors = "".join(f"  ({o.error})" for o in (before, after) if o.error)
+    return f"{mark} {gain.fixture.page.name}  F1 {before.f1:.3f} -> {after.f1:.3f}{fixed}{errors}"
 
 
 def fixture_gain(rule: Rule, page: FixturePage) -> FixtureGain:
