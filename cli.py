@@ -722,16 +722,55 @@ def rules_test(
     if update and not names:
         err.print("error: --update needs the NAME of each rule to update", markup=False)
         raise typer.Exit(EXIT_USAGE)
-    chosen = [r for r in _ruleset(rules_dirs, err).rules if not names or r.name in names]
-    if names and len(chosen) != len(set(names)):
-        err.print(f"error: no rule named {sorted(set(names) - {r.name for r in chosen})}")
-        raise typer.Exit(EXIT_USAGE)
+    chosen = _chosen(names, rules_dirs, err)
     failed = False
     for result in (ruletools.check_fixture(r, f) for r in chosen for f in r.fixtures):
         _print_fixture_result(result, err)
         if not result.ok:
             failed |= not (update and _accept(result, err))
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _chosen(
+    names: list[str] | None, rules_dirs: list[Path] | None, err: Console
+) -> list[rules.Rule]:
+    """The named rules in use (all when no name is given); exit 2 naming any unknown."""
+    chosen = [r for r in _ruleset(rules_dirs, err).rules if not names or r.name in names]
+    if names and len(chosen) != len(set(names)):
+        unknown = sorted(set(names) - {r.name for r in chosen})
+        err.print(f"error: no rule named {unknown}", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    return chosen
+
+
+@rules_app.command("check")
+def rules_check(
+    names: Annotated[list[str] | None, typer.Argument(help="Rule names (default: all).")] = None,
+    rules_dirs: RulesDirs = None,
+) -> None:
+    """Does each rule earn its place? Its fixtures' F1 without and with it, and its
+    selectors that match nothing on any fixture page; exit 1 if any rule adds nothing
+    (or makes a fixture worse) or has such a selector."""
+    err = _stderr()
+    failed = False
+    for rule in _chosen(names, rules_dirs, err):
+        try:
+            health = ruletools.rule_health(rule)
+        except ScraperError as exc:
+            err.print(f"ERROR {rule.name}: {exc}", markup=False)
+            failed = True
+            continue
+        _print_health(health, err)
+        failed |= not health.ok
+    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _print_health(health: ruletools.RuleHealth, err: Console) -> None:
+    dead = f", {len(health.dead)} dead selector(s)" if health.dead else ""
+    status = "OK" if health.ok else "FAIL"
+    err.print(f"{status} {health.rule}: {health.verdict}{dead}", markup=False)
+    for line in ruletools.health_lines(health):
+        err.print(f"  {line}", markup=False)
 
 
 def _print_fixture_result(result: ruletools.FixtureResult, err: Console) -> None:

@@ -64,9 +64,7 @@ def from_html(
     if rule is None:
         body = clean.clean_body(extract_stage.extract_body(doc))
     else:
-        found = extract_stage.extract_body(
-            doc, remove=rule.remove + rule.remove_in_body, body=rule.body
-        )
+        found = extract_stage.extract_body(doc, remove=rule.remove, body=rule.body)
         body = clean.clean_body(rules.apply_text_rule(rule, found))
     meta = metadata.extract_metadata(
         doc, selectors=rule.metadata_selectors if rule else None, body=body

@@ -173,7 +173,7 @@ def rule_files(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         lines.append(draw(st.sampled_from(["unknown = 1", "html = 3", "[fixtures]"])))
     lines.append("[html]")
-    for key in draw(st.sets(st.sampled_from(["body", "remove", "remove_in_body", "other"]))):
+    for key in draw(st.sets(st.sampled_from(["body", "remove", "other"]))):
         lines.append(f"{key} = {_toml_value(draw(st.lists(SELECTORS, max_size=3)))}")
     lines.append("[text]")
     for key in draw(st.sets(st.sampled_from(["drop_phrases", "cut_after", "captions", "credits"]))):

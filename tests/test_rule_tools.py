@@ -8,7 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli import rules_app
-from scraper.rules import load_rule
+from scraper.rules import Fixture, load_rule
+from scraper.rules.tools import FixtureGain, Outcome, RuleHealth, SelectorUse, selector_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "fixtures" / "pages" / "article.html"
@@ -182,3 +183,87 @@ def test_new_never_overwrites_even_when_shadowing(tmp_path: Path) -> None:
     code, _, err = _new(tmp_path, "mine", "https://mine.com/a", "--shadow")
     assert code == 1 and "exists; not overwritten" in err
     assert all(p.read_bytes() == data for p, data in written.items() if p.exists())
+
+
+def _scaffold(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A scaffolded rule (no selectors yet) and its fixture's expected file."""
+    args = ["new", name, "--page", str(PAGE), "--url", f"https://{name}.com/a"]
+    args += ["--rules-dir", str(tmp_path / "rules"), "--fixtures-dir", str(tmp_path / "fx")]
+    assert invoke(*args)[0] == 0
+    return tmp_path / "rules" / f"{name}.toml", tmp_path / "fx" / name / "page.expected.json"
+
+
+def test_check_fails_a_rule_that_adds_nothing_and_names_its_dead_selectors(
+    tmp_path: Path,
+) -> None:
+    rule_file, _ = _scaffold(tmp_path, "idle")
+    selectors = '[html]\nremove = [".ad", "section.sidebar, .comments"]\n'
+    rule_file.write_text(rule_file.read_text().replace("[[fixtures]]", selectors + "[[fixtures]]"))
+    code, _, err = invoke("check", "idle", "--rules", str(tmp_path / "rules"))
+    assert code == 1 and err.startswith("FAIL idle: no gain, 1 dead selector(s)\n"), err
+    assert "  = page.html.gz  F1 1.000 -> 1.000\n" in err
+    assert "  dead html.remove[1]: section.sidebar\n" in err and ".comments" not in err
+
+
+def test_check_passes_a_rule_that_wins_and_whose_selectors_all_match(tmp_path: Path) -> None:
+    rule_file, expected_file = _scaffold(tmp_path, "winner")
+    expected = json.loads(expected_file.read_text())
+    text = expected["text"].replace("Schools will close on Tuesday.\n\n", "")
+    text = text.replace("The ferry will not run until further notice.\n\n", "")
+    expected_file.write_text(json.dumps({**expected, "text": text, "absent": ["The ferry"]}))
+    rule = rule_file.read_text()
+    rule_file.write_text(rule.replace("[[fixtures]]", '[html]\nremove = ["ul"]\n[[fixtures]]'))
+    code, _, err = invoke("check", "winner", "--rules", str(tmp_path / "rules"))
+    assert code == 0 and err.startswith("OK winner: wins\n"), err
+    assert "  + page.html.gz  F1 0.918 -> 1.000" in err and "fixed: cruft 'The ferry'" in err
+    assert invoke("test", "winner", "--rules", str(tmp_path / "rules"))[0] == 0
+    rule_file.write_text(rule)  # without the rule's selector the cruft is back
+    code, _, err = invoke("test", "winner", "--rules", str(tmp_path / "rules"))
+    assert code == 1 and "cruft 'The ferry' in the text" in err
+
+
+def test_absent_must_be_a_list_of_strings(tmp_path: Path) -> None:
+    _, expected_file = _scaffold(tmp_path, "badabsent")
+    expected = json.loads(expected_file.read_text())
+    expected_file.write_text(json.dumps({**expected, "absent": "Advertisement"}))
+    code, _, err = invoke("check", "badabsent", "--rules", str(tmp_path / "rules"))
+    assert code == 1 and "ERROR badabsent" in err and "(key absent)" in err
+    assert "Traceback" not in err
+
+
+def test_selector_parts_split_top_level_commas_only() -> None:
+    assert selector_parts("a, b:is(c, d), [x=','] e") == ("a", "b:is(c, d)", "[x=','] e")
+    assert selector_parts("h1, meta[name='t'] @content") == (
+        "h1 @content",
+        "meta[name='t'] @content",
+    )
+
+
+def _outcome(f1: float, right: str = "", cruft: str = "") -> Outcome:
+    return Outcome(f1, f1, f1, frozenset(right.split()), frozenset(cruft.split()))
+
+
+def _gain(without: Outcome, with_rule: Outcome) -> FixtureGain:
+    fixture = Fixture(page=Path("p.html"), expected=Path("p.json"))
+    return FixtureGain(fixture, without_rule=without, with_rule=with_rule)
+
+
+def test_a_fixture_is_better_only_when_nothing_gets_worse() -> None:
+    assert _gain(_outcome(0.9), _outcome(0.95)).better
+    assert _gain(_outcome(0.9, "title"), _outcome(0.9, "title date")).better
+    assert _gain(_outcome(0.9, cruft="Ad"), _outcome(0.9)).better
+    assert not _gain(_outcome(0.9), _outcome(0.9)).better  # the same: no gain
+    trade = _gain(_outcome(0.9, "title"), _outcome(0.99, "date"))
+    assert trade.worse and not trade.better  # a field lost for a higher F1
+    assert _gain(_outcome(0.9), _outcome(0.95, cruft="Ad")).worse
+    assert _gain(_outcome(0.9), _outcome(0.89, "title")).worse
+
+
+def test_a_rule_wins_when_one_fixture_is_better_and_none_worse() -> None:
+    same, better = _gain(_outcome(1.0), _outcome(1.0)), _gain(_outcome(0.9), _outcome(1.0))
+    worse = _gain(_outcome(1.0), _outcome(0.9))
+    assert RuleHealth("r", (same, better), ()).verdict == "wins"
+    assert RuleHealth("r", (same, same), ()).verdict == "no gain"
+    assert RuleHealth("r", (better, worse), ()).verdict == "worse"
+    dead = SelectorUse("html.remove[0]", "aside", pages=0)
+    assert not RuleHealth("r", (better,), (dead,)).ok

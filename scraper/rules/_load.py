@@ -38,7 +38,7 @@ METADATA_FIELDS = frozenset(f.name for f in dataclasses.fields(Metadata))
 TOP_KEYS = frozenset(
     {"name", "notes", "domains", "signatures", "html", "metadata", "text", "fixtures"}
 )
-HTML_KEYS = frozenset({"body", "remove", "remove_in_body"})
+HTML_KEYS = frozenset({"body", "remove"})
 TEXT_KEYS = frozenset(
     {"drop_phrases", "drop_spans", "cut_after", "captions", "credits", "drop_trailing_fragment"}
 )
@@ -81,7 +81,6 @@ class Rule:
     signatures: tuple[tuple[str, ...], ...] = ()
     body: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
-    remove_in_body: tuple[str, ...] = ()
     metadata: tuple[tuple[str, tuple[str, ...]], ...] = ()
     text: TextRule = field(default_factory=TextRule)
     fixtures: tuple[Fixture, ...] = ()
@@ -463,7 +462,6 @@ class _Validator:
             signatures=signatures,
             body=html.get("body", ()),
             remove=html.get("remove", ()),
-            remove_in_body=html.get("remove_in_body", ()),
             metadata=self.section(data, "metadata", self.metadata, ()),
             text=self.section(data, "text", self.text, TextRule()),
             fixtures=self.section(data, "fixtures", self.fixtures, ()),

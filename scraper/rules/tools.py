@@ -1,6 +1,7 @@
 """Tools for rule authors: run a rule's fixtures against their expected output,
-accept a new output as the expected one, and scaffold a new rule from a saved
-page. Used by `scrape-rules` and the tests."""
+judge whether a rule earns its place (rule_health: its fixtures with and without
+it, its selectors that match nothing), accept a new output as the expected one,
+and scaffold a new rule from a saved page. Used by `scrape-rules` and the tests."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ import gzip
 import json
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from selectolax.lexbor import LexborHTMLParser
+
 from scraper import parse
 from scraper.errors import RuleError, RuleShadowError, ScraperError
 from scraper.evaluate import score_page
-from scraper.model import Article, RawPage
+from scraper.metadata import parse_field_selector
+from scraper.model import Article, Document, RawPage
 from scraper.output import write_atomic
 from scraper.pipeline import from_html, from_text
 from scraper.rules import Fixture, Rule, RuleSet, load_rule
@@ -43,6 +48,23 @@ class FixtureResult:
 
 def run_fixture(rule: Rule | None, fixture: Fixture) -> Article:
     """The fixture's page through the pipeline with this rule (or none)."""
+    page = load_page(fixture)
+    return run_page(rule, page)
+
+
+@dataclass(frozen=True, slots=True)
+class FixturePage:
+    """A fixture's page read once: decoded text for a dump, else the parsed Document
+    (the pipeline's own parse; extraction works on clones, so it can be run again)."""
+
+    fixture: Fixture
+    text: str | None = None
+    doc: Document | None = None
+
+
+def load_page(fixture: Fixture) -> FixturePage:
+    """Read, decode and (HTML) parse a fixture's page as the pipeline does. Raises
+    RuleError when the page is missing or unreadable, ScraperError when it cannot be read."""
     try:
         data = fixture.page.read_bytes()
     except FileNotFoundError:
@@ -59,28 +81,46 @@ def run_fixture(rule: Rule | None, fixture: Fixture) -> Article:
     name = str(fixture.page)
     if fixture.is_text:
         raw = RawPage(content=data, kind="text", url=fixture.url)
-        text = parse.decode(raw, source_name=name)
-        return from_text(text, rule=rule, source_name=name, url=fixture.url)
+        return FixturePage(fixture, text=parse.decode(raw, source_name=name))
     raw = RawPage(content=data, kind="html", url=fixture.url)
-    doc = parse.parse(raw, url=fixture.url, source_name=name)
-    return from_html(doc, rule=rule, source_name=name, url=fixture.url)
+    return FixturePage(fixture, doc=parse.parse(raw, url=fixture.url, source_name=name))
+
+
+def run_page(rule: Rule | None, page: FixturePage) -> Article:
+    """A loaded fixture page through the rest of the pipeline with this rule (or none)."""
+    fixture, name = page.fixture, str(page.fixture.page)
+    if page.doc is not None:
+        return from_html(page.doc, rule=rule, source_name=name, url=fixture.url)
+    return from_text(page.text or "", rule=rule, source_name=name, url=fixture.url)
 
 
 def check_fixture(rule: Rule, fixture: Fixture) -> FixtureResult:
     """Text dumps must come out exactly; HTML pages must reach MIN_SHINGLE_SCORE
-    both ways; title, authors and (when expected) the date's day must match."""
+    both ways; title, authors and (when expected) the date's day must match, and none
+    of the expected's `absent` strings may be left in the text."""
     try:
-        article = run_fixture(rule, fixture)
+        page = load_page(fixture)
+    except ScraperError as exc:
+        return FixtureResult(rule.name, fixture, 0.0, 0.0, (str(exc),), "")
+    return check_page(rule, page)
+
+
+def check_page(rule: Rule, page: FixturePage) -> FixtureResult:
+    """check_fixture of a fixture page already loaded."""
+    fixture = page.fixture
+    try:
+        article = run_page(rule, page)
     except ScraperError as exc:
         return FixtureResult(rule.name, fixture, 0.0, 0.0, (str(exc),), "")
     try:
-        expected = _expected(fixture, rule=rule.name)
+        expected = read_expected(fixture, rule=rule.name)
     except ScraperError as exc:
         return FixtureResult(rule.name, fixture, 0.0, 0.0, (str(exc),), "", article)
     want = str(expected.get("text") or "")
     score = score_page(want, article.text)
     problems = [*_text_problems(fixture, article.text, want, score.precision, score.recall)]
     problems += metadata_problems(article, expected)
+    problems += [f"cruft {s!r} in the text" for s in cruft_left(article.text, expected)]
     diff = "\n".join(
         difflib.unified_diff(
             want.split("\n\n"), article.text.split("\n\n"), "expected", "extracted", lineterm=""
@@ -100,7 +140,7 @@ def accept(result: FixtureResult) -> Path:
             "nothing extracted to accept", file=str(result.fixture.page), rule=result.rule
         )
     try:
-        kept = _expected(result.fixture, rule=result.rule)
+        kept = read_expected(result.fixture, rule=result.rule)
     except RuleError:
         kept = {}  # a missing or broken expected file is replaced whole
     record = {**kept, **expected_record(result.article)}
@@ -119,7 +159,7 @@ def expected_record(article: Article) -> dict[str, object]:
     }
 
 
-def _expected(fixture: Fixture, *, rule: str) -> dict[str, object]:
+def read_expected(fixture: Fixture, *, rule: str) -> dict[str, object]:
     try:
         data = json.loads(fixture.expected.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -129,6 +169,14 @@ def _expected(fixture: Fixture, *, rule: str) -> dict[str, object]:
     if not isinstance(data, dict):
         raise RuleError(
             "expected output is not a JSON object", file=str(fixture.expected), rule=rule
+        )
+    absent = data.get("absent", [])
+    if not isinstance(absent, list) or not all(isinstance(s, str) and s.strip() for s in absent):
+        raise RuleError(
+            "`absent` must be a list of non-empty strings",
+            file=str(fixture.expected),
+            rule=rule,
+            key="absent",
         )
     return data
 
@@ -145,15 +193,54 @@ def _text_problems(
 
 def metadata_problems(article: Article, expected: dict[str, object]) -> list[str]:
     """What differs from the expected title, authors and (day of the) date."""
-    problems = []
-    if _fold(article.title) != _fold(expected.get("title")):
-        problems.append(f"title {article.title!r} != {expected.get('title')!r}")
-    if list(article.authors) != expected.get("authors", []):
-        problems.append(f"authors {list(article.authors)!r} != {expected.get('authors')!r}")
-    want_date = str(expected.get("date") or "")[:10]
-    if want_date and (article.date or "")[:10] != want_date:
-        problems.append(f"date {article.date!r} != {want_date!r}")
-    return problems
+    return [
+        f"{name} {_got(name, article)!r} != {_want(name, expected)!r}"
+        for name in judged_fields(expected)
+        if not field_right(name, article, expected)
+    ]
+
+
+def judged_fields(expected: dict[str, object]) -> tuple[str, ...]:
+    """The metadata fields a fixture judges: the title; the authors unless given as null (the
+    gold has no expectation; a missing key means no authors); the date when it gives one."""
+    authors = ("authors",) if expected.get("authors", []) is not None else ()
+    return ("title", *authors, "date") if _want("date", expected) else ("title", *authors)
+
+
+def field_right(name: str, article: Article, expected: dict[str, object]) -> bool:
+    """Whether the article's title (whitespace folded), authors or date (its day) is right."""
+    if name == "title":
+        return _fold(article.title) == _fold(expected.get("title"))
+    return _got(name, article) == _want(name, expected)
+
+
+def _got(name: str, article: Article) -> object:
+    if name == "authors":
+        return list(article.authors)
+    if name == "date":
+        return (article.date or "")[:10]
+    return article.title
+
+
+def _want(name: str, expected: dict[str, object]) -> object:
+    if name == "authors":
+        return expected.get("authors", [])
+    if name == "date":
+        return str(expected.get("date") or "")[:10]
+    return expected.get("title")
+
+
+def absent_strings(expected: dict[str, object]) -> tuple[str, ...]:
+    """The expected output's optional `absent` list: cruft strings the text must not hold
+    (checked to be non-empty strings when the expected file is read)."""
+    value = expected.get("absent", [])
+    return tuple(s for s in value if isinstance(s, str)) if isinstance(value, list) else ()
+
+
+def cruft_left(text: str, expected: dict[str, object]) -> tuple[str, ...]:
+    """The expected's `absent` strings found in text (whitespace folded, case kept)."""
+    folded = _fold(text)
+    return tuple(s for s in absent_strings(expected) if _fold(s) in folded)
 
 
 def _fold(value: object) -> str:
@@ -239,3 +326,207 @@ def _template(name: str, *, host: str, fixture: Fixture, rule_path: Path) -> str
         f"{url_line}"
         f'expected = "{relative(fixture.expected)}"\n'
     )
+
+
+# -- Does a rule earn its place? ----------------------------------------------------------
+
+F1_EPSILON = 1e-6  # F1 differences below this are float noise, not a change
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A fixture extracted with or without its rule, judged against the expected output:
+    the text's shingle scores, the metadata fields that are right (of those the fixture
+    judges) and the expected's `absent` strings left in the text. `error` says why nothing
+    was extracted (then the scores are 0)."""
+
+    precision: float
+    recall: float
+    f1: float
+    right: frozenset[str] = frozenset()
+    cruft: frozenset[str] = frozenset()
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FixtureGain:
+    """One fixture, extracted without any rule and with its rule."""
+
+    fixture: Fixture
+    without_rule: Outcome
+    with_rule: Outcome
+
+    @property
+    def fixed(self) -> tuple[str, ...]:
+        """Metadata fields right only with the rule, and cruft strings it removes."""
+        fields = sorted(self.with_rule.right - self.without_rule.right)
+        cruft = sorted(self.without_rule.cruft - self.with_rule.cruft)
+        return (*fields, *(f"cruft {s!r}" for s in cruft))
+
+    @property
+    def worse(self) -> bool:
+        """Lower F1 with the rule, or a field or cruft string it gets wrong that was right."""
+        return (
+            self.with_rule.f1 < self.without_rule.f1 - F1_EPSILON
+            or bool(self.without_rule.right - self.with_rule.right)
+            or bool(self.with_rule.cruft - self.without_rule.cruft)
+        )
+
+    @property
+    def better(self) -> bool:
+        """Not worse, and a higher F1 or the same F1 with a field or cruft string fixed."""
+        higher = self.with_rule.f1 > self.without_rule.f1 + F1_EPSILON
+        return not self.worse and (higher or bool(self.fixed))
+
+
+@dataclass(frozen=True, slots=True)
+class SelectorUse:
+    """One CSS selector of a rule (one comma-separated part of a list entry) and on how
+    many of the rule's HTML fixture pages it matches anything."""
+
+    key: str  # where the rule gives it: "html.remove[2]", "metadata.title[0]"
+    selector: str  # the part, with its " @attr" for a metadata selector
+    pages: int
+
+    @property
+    def dead(self) -> bool:
+        return self.pages == 0
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHealth:
+    """Whether a rule earns its place: each fixture with and without it, each selector's use."""
+
+    rule: str
+    fixtures: tuple[FixtureGain, ...]
+    selectors: tuple[SelectorUse, ...]
+
+    @property
+    def wins(self) -> bool:
+        """No fixture worse with the rule, and at least one better (FixtureGain.better)."""
+        gains = self.fixtures
+        return bool(gains) and not any(g.worse for g in gains) and any(g.better for g in gains)
+
+    @property
+    def verdict(self) -> str:
+        """ "wins", "worse" (a fixture is worse with the rule) or "no gain"."""
+        if self.wins:
+            return "wins"
+        return "worse" if any(gain.worse for gain in self.fixtures) else "no gain"
+
+    @property
+    def dead(self) -> tuple[SelectorUse, ...]:
+        return tuple(use for use in self.selectors if use.dead)
+
+    @property
+    def ok(self) -> bool:
+        return self.wins and not self.dead
+
+
+def rule_health(rule: Rule, *, pages: Sequence[FixturePage] | None = None) -> RuleHealth:
+    """Each of the rule's fixtures extracted without any rule and with the rule, and each of
+    its CSS selectors (body, remove, metadata; not jsonld: paths) tried on every HTML fixture
+    page as parsed, before anything is removed. Each page is read and parsed once (`pages`:
+    the rule's fixture pages already loaded, in its fixtures' order).
+    Raises RuleError when a fixture page or expected file cannot be read."""
+    if pages is None:
+        pages = [load_page(fixture) for fixture in rule.fixtures]
+    gains = tuple(fixture_gain(rule, page) for page in pages)
+    trees = [page.doc.tree for page in pages if page.doc is not None]
+    uses = tuple(
+        SelectorUse(key, part, sum(map(matcher(part), trees)))
+        for key, selector in rule_selectors(rule)
+        for part in selector_parts(selector)
+    )
+    return RuleHealth(rule.name, gains, uses)
+
+
+def health_lines(health: RuleHealth) -> tuple[str, ...]:
+    """One line per fixture ("+" better, "-" worse, "=" neither: F1 without -> with the
+    rule, what it fixes), then one per dead selector."""
+    gains = tuple(_gain_line(gain) for gain in health.fixtures)
+    return (*gains, *(f"dead {use.key}: {use.selector}" for use in health.dead))
+
+
+def _gain_line(gain: FixtureGain) -> str:
+    before, after = gain.without_rule, gain.with_rule
+    mark = "+" if gain.better else "-" if gain.worse else "="
+    fixed = f"  fixed: {', '.join(gain.fixed)}" if gain.fixed else ""
+    errors = "".join(f"  ({o.error})" for o in (before, after) if o.error)
+    return f"{mark} {gain.fixture.page.name}  F1 {before.f1:.3f} -> {after.f1:.3f}{fixed}{errors}"
+
+
+def fixture_gain(rule: Rule, page: FixturePage) -> FixtureGain:
+    """A loaded fixture page extracted without any rule and with the rule, both judged."""
+    expected = read_expected(page.fixture, rule=rule.name)
+    return FixtureGain(page.fixture, _outcome(None, page, expected), _outcome(rule, page, expected))
+
+
+def _outcome(rule: Rule | None, page: FixturePage, expected: dict[str, object]) -> Outcome:
+    want = str(expected.get("text") or "")
+    try:
+        article = run_page(rule, page)
+    except ScraperError as exc:
+        return Outcome(0.0, 0.0, 0.0, error=str(exc))
+    score = score_page(want, article.text)
+    return Outcome(
+        score.precision,
+        score.recall,
+        score.f1,
+        right=frozenset(f for f in judged_fields(expected) if field_right(f, article, expected)),
+        cruft=frozenset(cruft_left(article.text, expected)),
+    )
+
+
+def rule_selectors(rule: Rule) -> tuple[tuple[str, str], ...]:
+    """(key, selector) of every CSS selector of the rule; jsonld: paths are left out."""
+    html = [
+        (f"html.{name}[{i}]", selector)
+        for name, selectors in (("body", rule.body), ("remove", rule.remove))
+        for i, selector in enumerate(selectors)
+    ]
+    meta = [
+        (f"metadata.{name}[{i}]", selector)
+        for name, selectors in rule.metadata
+        for i, selector in enumerate(selectors)
+        if not parse_field_selector(selector).jsonld
+    ]
+    return (*html, *meta)
+
+
+def selector_parts(selector: str) -> tuple[str, ...]:
+    """A selector list split at its top-level commas (not those inside (), [] or quotes);
+    a metadata selector's " @attr" goes with each part: "h1, h2 @id" -> "h1 @id", "h2 @id"."""
+    css, attr = selector, ""
+    head, sep, tail = selector.rpartition(" @")
+    if sep and re.fullmatch(r"[\w:.-]+", tail):
+        css, attr = head, f" @{tail}"
+    return tuple(f"{part.strip()}{attr}" for part in _top_level_split(css) if part.strip())
+
+
+def _top_level_split(css: str) -> list[str]:
+    parts, depth, quote, start = [], 0, "", 0
+    for i, char in enumerate(css):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([)]":
+            depth += 1 if char in "([" else -1
+        elif char == "," and depth == 0:
+            parts.append(css[start:i])
+            start = i + 1
+    return [*parts, css[start:]]
+
+
+def matcher(selector: str) -> Callable[[LexborHTMLParser], bool]:
+    """Whether a page has an element the selector matches (with the attribute, for "CSS @attr")."""
+    field = parse_field_selector(selector)
+    css, attr = field.css or "", field.attr
+
+    def matches(tree: LexborHTMLParser) -> bool:
+        if attr is None:
+            return tree.css_first(css) is not None
+        return any(attr in node.attributes for node in tree.css(css))
+
+    return matches
