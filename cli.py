@@ -816,15 +816,10 @@ def rules_new(
     err = _stderr()
     in_use = _ruleset([rules_dir] if rules_dir.is_dir() else None, err)
     try:
-        paths = ruletools.scaffold(
-            name,
-            page=page,
-            url=url,
-            rules_dir=rules_dir,
-            fixtures_dir=fixtures_dir,
-            in_use=in_use,
-            shadow=shadow,
+        new = ruletools.NewRule(
+            name=name, page=page, url=url, rules_dir=rules_dir, fixtures_dir=fixtures_dir
         )
+        paths = ruletools.scaffold(new, in_use=in_use, shadow=shadow)
     except RuleShadowError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_USAGE) from None

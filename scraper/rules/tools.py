@@ -247,20 +247,25 @@ def _fold(value: object) -> str:
     return " ".join(str(value or "").split())
 
 
-def scaffold(
-    name: str,
-    *,
-    page: Path,
-    url: str,
-    rules_dir: Path,
-    fixtures_dir: Path,
-    in_use: RuleSet,
-    shadow: bool = False,
-) -> tuple[Path, Path, Path]:
+@dataclass(frozen=True, slots=True)
+class NewRule:
+    """What `scrape-rules new` is asked for: a rule's name, a saved page of the site and
+    its URL, and where the rule and the fixture go."""
+
+    name: str
+    page: Path
+    url: str
+    rules_dir: Path
+    fixtures_dir: Path
+
+
+def scaffold(new: NewRule, *, in_use: RuleSet, shadow: bool = False) -> tuple[Path, Path, Path]:
     """Write rules_dir/<name>.toml, copy the page into fixtures_dir/<name>/ and
     write its expected output as the generic extractor sees it now, for the
     author to correct. Never overwrites; refuses to shadow a rule in_use unless
     shadow. Returns (rule, page, expected) paths."""
+    name, page, url = new.name, new.page, new.url
+    rules_dir, fixtures_dir = new.rules_dir, new.fixtures_dir
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,63}", name):
         raise RuleError("rule name must be lower case letters, digits, '.', '_' or '-'", rule=name)
     host = (urlsplit(url).hostname or "").removeprefix("www.")
