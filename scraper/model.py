@@ -41,7 +41,7 @@ class RawPage:
 @dataclass(frozen=True, slots=True)
 class Fetched:
     """A successful response: the body (decompressed, capped) before it is classified
-    as a page (`as_page`) or read as a sitemap or feed (scraper.discover)."""
+    as a page (`as_page`) or read as a sitemap or feed (scraper.sources, _listings)."""
 
     url: str  # the final URL, after redirects
     content: bytes

@@ -1,4 +1,4 @@
-"""Sitemaps and feeds read into article URLs (scraper.discover), and --urls lists."""
+"""Sitemaps and feeds read into article URLs (scraper.sources), and --urls lists."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Fetch stage: an http(s) URL in, a RawPage out (httpx), synchronously (`fetch`) or
-on an asyncio loop (`fetch_async`, used by scraper.crawl for many URLs at once).
+on an asyncio loop (`fetch_async`, used by _crawl for many URLs at once).
 
 Both paths share every check; only the I/O differs. Redirects are followed here, one
 hop at a time, so that every target can be checked (scheme, loop, count). The total
@@ -49,7 +49,7 @@ _HTML_TYPES = frozenset(("text/html", "application/xhtml+xml"))
 _TEXT_TYPES = frozenset(("text/plain",))
 _GENERIC_TYPES = frozenset(("", "application/octet-stream", "binary/octet-stream"))
 PAGE_TYPES = _HTML_TYPES | _TEXT_TYPES | _GENERIC_TYPES
-# What a sitemap or a feed may be served as (scraper.discover reads them).
+# What a sitemap or a feed may be served as (scraper.sources reads them).
 LISTING_TYPES = PAGE_TYPES | frozenset(
     (
         "application/xml",

@@ -9,7 +9,7 @@ from the heading on, unless the JSON-LD types the author as an organization. Nam
 are all the newsroom's (its company, the site under its own name) give way to a person
 found later; lone first names are completed from a later source; with no person at all,
 the newsroom the page declares as its author. Cleaning and splitting of name strings is
-scraper.authors's job.
+_author_names's job.
 """
 
 from __future__ import annotations

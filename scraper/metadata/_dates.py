@@ -9,7 +9,7 @@ instead (a republished page). With nothing declared: <time pubdate>, microdata
 datePublished, the <time datetime> in the article, a date in the URL, elements named after
 dates, a date written around the heading, a date in og:title or <title>, and last the first
 date written in a short line of the page's text. Modified: the JSON-LD dateModified, the
-modified meta keys, microdata dateModified. Parsing date strings is scraper.dates's job.
+modified meta keys, microdata dateModified. Parsing date strings is _date_strings's job.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ modified. Site rules may name selectors per field; they are tried before the gen
 
 This module is the stage (`extract_metadata`), the site rules' field selectors and the
 small fields (site name, description, language, tags, image, canonical URL). The larger
-fields have their own modules: scraper.metatitle, scraper.metaauthors, scraper.metadates;
-the page record they all read is scraper.metapage.
+fields have their own modules: _title, _authors and _dates in
+this package; the page record they all read is _page.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 `Page` holds what the page declares, each source read once: the parsed tree, its URL and
 host (the page an archive address wraps), the meta tags, links, <time>s, <h1>s and
-microdata found in one scan (scraper.metascan), and the JSON-LD (scraper.jsonld). The
+microdata found in one scan (_scan), and the JSON-LD (_jsonld). The
 helpers here read a node's text, fold whitespace and entities, find the page heading (an
 <h1> in an <article> first, then in <main>, then any) and the text around it, which the
 author byline and the date near the heading both read. The meta keys that two fields read

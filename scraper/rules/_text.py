@@ -4,7 +4,7 @@ They remove the cruft that survives as text, inside paragraphs as well as
 whole: phrases, spans between two markers, everything after a cut marker,
 photo captions with their credits, credits alone, and a trailing fragment
 (a glued related headline or run of section tags) after the last sentence.
-Every pattern is a safe pattern (see scraper.rules_patterns).
+Every pattern is a safe pattern (see _patterns).
 """
 
 from __future__ import annotations
