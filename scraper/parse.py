@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 import charset_normalizer
 from charset_normalizer.utils import is_multi_byte_encoding
@@ -77,6 +78,11 @@ _REFUSED = frozenset(
     )
 )  # fmt: skip
 
+# Python text codecs that are not character sets: a page declaring one is ignored.
+_NOT_CHARSETS = frozenset(
+    ("idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "charmap")
+)
+
 _MULTI_BYTE = frozenset(
     ("utf-8", "utf-16-le", "utf-16-be", "gb18030", "big5hkscs", "cp932", "cp949", "euc_jp")
 )
@@ -118,6 +124,17 @@ def _strip_bom(head: bytes) -> bytes:
     return head
 
 
+def encode_text(text: str) -> bytes:
+    """A str page as UTF-8. Lone surrogates (which UTF-8 cannot hold) become U+FFFD, and
+    a surrogate pair left in the str becomes the character it stands for, as a UTF-16
+    reader would take them."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        utf16 = text.encode("utf-16-le", errors="surrogatepass")
+        return utf16.decode("utf-16-le", errors="replace").encode("utf-8")
+
+
 def decode(raw: RawPage, *, source_name: str | None) -> str:
     """Decode the page's bytes: BOM, header charset, <meta charset>, then detection.
     Raises DecodeError for empty or binary input."""
@@ -153,7 +170,7 @@ def _codec_for(label: str | None, *, from_meta: bool) -> str | None:
         except LookupError:
             return None
         codec = info.name
-        if not getattr(info, "_is_text_encoding", True) or codec in _REFUSED:
+        if not getattr(info, "_is_text_encoding", True) or codec in _REFUSED | _NOT_CHARSETS:
             return None
     if from_meta and codec in _UTF16:
         return "utf-8"  # a page that can be read as ASCII to find its meta is not UTF-16
@@ -185,7 +202,7 @@ def _strict_decode(data: bytes, codec: str | None) -> str | None:
             return utf8
     try:
         return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: a codec's own refusal, not a decode's
         return None
 
 
@@ -228,7 +245,17 @@ def parse(raw: RawPage, *, url: str | None, source_name: str | None) -> Document
     if not html.strip():
         raise DecodeError("page is empty (only whitespace)", source=source_name)
     html = bound_markup(html, source_name=source_name)
-    return Document(tree=LexborHTMLParser(html), html=html, url=url)
+    return Document(tree=LexborHTMLParser(html), html=html, url=_readable(url))
+
+
+def _readable(url: str | None) -> str | None:
+    """The page's address, or None when it cannot be read as a URL (`https://[::1/a`,
+    a netloc that NFKC normalization changes): links cannot be resolved against it."""
+    try:
+        urlsplit(url or "")
+    except ValueError:
+        return None
+    return url
 
 
 # Markup limits. Lexbor's cost grows with depth times tags (scope checks walk the stack of

@@ -102,7 +102,7 @@ def extract(
     html: str | bytes, *, url: str | None = None, settings: Settings | None = None
 ) -> Article:
     """Extract the article from an HTML page (bytes are decoded by their declared charset)."""
-    content = html.encode("utf-8") if isinstance(html, str) else html
+    content = parse.encode_text(html) if isinstance(html, str) else html
     charset = "utf-8" if isinstance(html, str) else None
     raw = RawPage(content=content, kind="html", url=url, charset=charset)
     return process(raw, source_name=url, url=url, settings=settings or Settings())
@@ -110,7 +110,7 @@ def extract(
 
 def clean_text(text: str, *, url: str | None = None, settings: Settings | None = None) -> Article:
     """Clean a plain-text dump of a page."""
-    raw = RawPage(content=text.encode("utf-8"), kind="text", url=url, charset="utf-8")
+    raw = RawPage(content=parse.encode_text(text), kind="text", url=url, charset="utf-8")
     return process(raw, source_name=url, url=url, settings=settings or Settings())
 
 

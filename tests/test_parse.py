@@ -202,3 +202,28 @@ def test_utf8_with_a_stray_byte_stays_utf8(declared: str | None) -> None:
     data = ("<p>" + FR + "</p>").encode("utf-8").replace(b"bon,", b"bon\x92,")
     text = parse.decode(raw(data, charset=declared), source_name="t")
     assert text == "<p>" + FR.replace("bon,", "bon\ufffd,") + "</p>"
+
+
+# A page that names a text codec which is not a character set (or no codec at all).
+_NOT_CHARSETS = ("undefined", "punycode", "idna", "unicode_escape", "raw_unicode_escape",
+                 "charmap", "rot13", "base64", "zlib", "hex", "uu", "bz2", "quopri")  # fmt: skip
+
+
+@pytest.mark.parametrize("label", _NOT_CHARSETS)
+def test_a_codec_that_is_not_a_charset_is_ignored(label: str) -> None:
+    page = f'<meta charset="{label}"><p>{FR}</p>'.encode("cp1252")
+    assert paragraph(parse.decode(raw(page), source_name="t")) == FR
+    assert paragraph(parse.decode(raw(page, charset=label), source_name="t")) == FR
+
+
+def test_a_str_with_lone_surrogates_is_encoded_with_replacement_characters() -> None:
+    assert parse.encode_text("a\ud800b\udfffc") == "a\ufffdb\ufffdc".encode()
+    assert parse.encode_text("\ud83d\ude00 ok") == "😀 ok".encode()  # a pair: its character
+    assert parse.encode_text("plain é") == "plain é".encode()
+
+
+def test_an_unreadable_url_is_no_address_for_the_document() -> None:
+    page = raw(b"<p>Hello there.</p>", charset="utf-8")
+    for url in ("https://[::1/a", "https://example.com\uff0fa"):
+        assert parse.parse(page, url=url, source_name="t").url is None
+    assert parse.parse(page, url="https://a.org/", source_name="t").url == "https://a.org/"

@@ -7,6 +7,7 @@ idempotent; output names stay inside the output directory whatever they are made
 
 from __future__ import annotations
 
+import encodings.aliases
 import tomllib
 from pathlib import Path
 
@@ -88,6 +89,69 @@ def test_extract_of_any_bytes(page: bytes) -> None:
 @given(st.text())
 def test_clean_text_gives_an_article_or_a_scraper_error(text: str) -> None:
     _article_or_error(lambda: clean_text(text))
+
+
+# --- hostile URLs, lone surrogates, codec names -------------------------------------------
+
+ARTICLE = "<html><body><article>" + "<p>The council met on Tuesday to agree the budget.</p>" * 4
+URLS = st.one_of(
+    st.text(),
+    st.sampled_from(["https://[::1/a", "https://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com/a",
+                     "https://example.com\uff0fa", "https://ex\u2100ample.com/a", "http://[",
+                     "//[::1", "https://web.archive.org/web/2020/https://[::1/a",
+                     "https://a:99999/", "\ud800"]),
+    st.builds("https://{}/{}".format, st.text(max_size=20), st.text(max_size=20)),
+)  # fmt: skip
+
+
+@FAST
+@given(URLS, st.sampled_from(["", '<link rel="canonical" href="{}">', '<meta property="og:url" '
+                              'content="{}"><link rel="canonical" href="/x">']))  # fmt: skip
+@example("https://[::1/a", "")
+@example("https://www.bbc.co.uk/a", '<link rel="canonical" href="{}">')
+def test_extract_with_any_url_gives_an_article_or_a_scraper_error(url: str, declared: str) -> None:
+    page = declared.format(url.replace('"', "")) + ARTICLE
+    _article_or_error(lambda: extract(page, url=url))
+    _article_or_error(lambda: extract(page))  # the URL only in the canonical link
+    _article_or_error(lambda: clean_text("The council met. " * 10, url=url))
+
+
+SURROGATES = st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1)
+
+
+@FAST
+@given(st.lists(st.one_of(WORDS, SURROGATES), min_size=1, max_size=40).map(" ".join))
+@example("\ud800")
+def test_text_with_lone_surrogates_gives_an_article_or_a_scraper_error(text: str) -> None:
+    for article in (
+        _article_or_error(lambda: extract(ARTICLE + text)),
+        _article_or_error(lambda: clean_text("The council met. " * 10 + text)),
+    ):
+        assert article is None or article.text.encode("utf-8")  # no surrogate left
+
+
+CODEC_NAMES = sorted({*encodings.aliases.aliases, *encodings.aliases.aliases.values()})
+BOGUS_CODECS = ["undefined", "punycode", "idna", "unicode_escape", "raw_unicode_escape",
+                "charmap", "rot13", "mbcs", "oem", "x-user-defined", "utf-7", "bogus", "",
+                "utf-8\x00"]  # fmt: skip
+LEGACY = ("<p>Le café était «très» bon, déjà à l'heure: l'élève répète sa leçon.</p>" * 3).encode(
+    "cp1252"
+)
+
+
+@pytest.mark.parametrize("codec", CODEC_NAMES + BOGUS_CODECS)
+def test_any_declared_codec_gives_an_article_or_a_scraper_error(codec: str) -> None:
+    for page in (LEGACY, b"\xed\xa0\x80\xff" + LEGACY, b"\x00\x01" * 50 + LEGACY):
+        declared = f'<meta charset="{codec}">'.encode("utf-8", "surrogatepass") + page
+        _article_or_error(lambda page=declared: extract(page, settings=NO_RULES))
+        _article_or_error(lambda page=page: extract(page, settings=NO_RULES))
+
+
+@FAST
+@given(st.sampled_from(CODEC_NAMES + BOGUS_CODECS), st.binary(max_size=200))
+def test_any_declared_codec_on_any_bytes(codec: str, noise: bytes) -> None:
+    page = f'<meta charset="{codec}">'.encode("utf-8", "surrogatepass") + noise + LEGACY
+    _article_or_error(lambda: extract(page, settings=NO_RULES))
 
 
 BLOCKS = st.builds(

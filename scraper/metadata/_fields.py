@@ -150,7 +150,7 @@ def extract_metadata(
         url=doc.url,
         scan=found_nodes,
         ld=linked_data(found_nodes.ld_scripts),
-        host=urlsplit(own_url(doc.url or "")).hostname or "",
+        host=_host(own_url(doc.url or "")),
     )
     found = _from_selectors(page, selectors or {})
     site_name = _single(found, "site_name") or _site_name(page)
@@ -316,7 +316,17 @@ def _absolute(value: str | None, base: str | None) -> str | None:
         return None
     if not base or value.startswith(("https://", "http://")):
         return value  # already absolute (urljoin would only re-parse it)
-    return urljoin(base, value)
+    try:
+        return urljoin(base, value)
+    except ValueError:  # "//[::1/a": not a URL
+        return None
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # an archive's address wrapping "https://[::1/a"
+        return ""
 
 
 def _dedupe(values: Iterable[str]) -> tuple[str, ...]:

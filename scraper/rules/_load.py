@@ -99,8 +99,10 @@ class RuleSet:
     rules: tuple[Rule, ...] = ()
 
     def for_url(self, url: str | None) -> Rule | None:
-        """The rule of the most specific domain matching the URL's host (or a subdomain)."""
-        host = (urlsplit(url).hostname or "") if url else ""
+        """The rule of the most specific domain matching the URL's host (or a subdomain);
+        none for a URL whose host cannot be read (`https://[::1/a`, a netloc that NFKC
+        normalization changes)."""
+        host = _host(url)
         best: tuple[int, Rule] | None = None
         for rule in self.rules:
             for domain in rule.domains:
@@ -144,6 +146,16 @@ def load_user_rules(
 def shipped_rules() -> RuleSet:
     """The shipped rules, loaded and validated once per process (immutable)."""
     return load_rules()
+
+
+def _host(url: str | None) -> str:
+    """The URL's host name, or "" when there is none or it cannot be read."""
+    if not url:
+        return ""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # an unclosed IPv6 bracket, a netloc that NFKC changes
+        return ""
 
 
 def rule_for_page(rules: RuleSet, *, url: str | None, tree: LexborHTMLParser) -> Rule | None:
