@@ -16,6 +16,7 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 import charset_normalizer
+from charset_normalizer import CharsetMatch
 from charset_normalizer.utils import is_multi_byte_encoding
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -91,10 +92,13 @@ _UTF16 = frozenset(("utf-16-le", "utf-16-be"))
 _PRESCAN_BYTES = 4096
 _WESTERN_MARGIN = 0.1  # chaos (0-1) windows-1252 may exceed the best guess by
 _SNIFF_BYTES = 8192
+_CHUNK_BYTES = 1 << 20  # decoded at a time to count UTF-8's valid and invalid sequences
+_DETECT_BYTES = 256 * 1024  # the sample charset detection reads of a larger page
+_SEGMENT_BYTES = 4096  # the most of a sample's run on either side of a non-ASCII byte
+_NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
 _META_CHARSET = re.compile(
     rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:\-]+)", re.IGNORECASE
 )
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _HTML_START = re.compile(
     rb"\s*<(?:!doctype\s+html|!--|html|head|body|meta|title|link|script|style|base|div|p|"
@@ -214,10 +218,22 @@ def _utf8(data: bytes) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    text = data.decode("utf-8", errors="replace")
-    invalid = text.count("\ufffd")
-    valid = len(_NON_ASCII.findall(text)) - invalid
-    return text if valid > invalid else None
+    return data.decode("utf-8", errors="replace") if _mostly_utf8(data) else None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the valid multi-byte characters outnumber the invalid sequences, counted
+    a chunk at a time: a whole-page count would hold the page decoded (and a str per
+    non-ASCII character) only to be thrown away on a legacy page."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    view = memoryview(data)
+    balance = 0  # valid minus invalid
+    for start in range(0, len(data), _CHUNK_BYTES):
+        text = decoder.decode(view[start : start + _CHUNK_BYTES], start + _CHUNK_BYTES >= len(data))
+        invalid = text.count("\ufffd")
+        non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+        balance += non_ascii - 2 * invalid
+    return balance > 0
 
 
 def _undeclared_decode(data: bytes) -> str:
@@ -225,24 +241,53 @@ def _undeclared_decode(data: bytes) -> str:
 
 
 def _detect(data: bytes) -> str | None:
-    """charset-normalizer's guess, but windows-1252 (the browsers' fallback) when it
-    reads about as cleanly: on short Western pages the detector often picks a Baltic
-    or Central European code page that garbles è, ą, ė."""
+    """charset-normalizer's guess, made on a sample of a page over _DETECT_BYTES (the
+    whole page would cost many times its size); bytes outside the sample that the
+    guess cannot read become U+FFFD."""
+    if len(data) <= _DETECT_BYTES:
+        best = _guess(data)
+        return str(best) if best is not None else None
+    best = _guess(_detection_sample(data))
+    if best is None:
+        return None
+    text = data.decode(best.encoding, errors="replace")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _detection_sample(data: bytes) -> bytes:
+    """_DETECT_BYTES of the page from the line or tag end before its first non-ASCII
+    byte (ASCII says nothing about a charset), cut after the last line or tag end in
+    it: ">" and newline are never part of a multi-byte character in the legacy
+    encodings detection can pick."""
+    found = _NON_ASCII_BYTE.search(data)
+    at = found.start() if found is not None else 0
+    low = max(0, at - _SEGMENT_BYTES)
+    start = max(data.rfind(b"\n", low, at), data.rfind(b">", low, at), low - 1) + 1
+    end = start + _DETECT_BYTES
+    if end < len(data):
+        end = max(data.rfind(b"\n", start, end), data.rfind(b">", start, end), end - 1) + 1
+    return data[start:end]
+
+
+def _guess(data: bytes) -> CharsetMatch | None:
+    """charset-normalizer's best match, but windows-1252 (the browsers' fallback) when it
+    reads about as cleanly: on short Western pages the detector often picks a Baltic or
+    Central European code page that garbles è, ą, ė."""
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         return None
     if best.encoding != "cp1252" and not is_multi_byte_encoding(best.encoding):
         western = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
         if western is not None and western.chaos <= best.chaos + _WESTERN_MARGIN:
-            return str(western)
-    return str(best)
+            return western
+    return best
 
 
 def parse(raw: RawPage, *, url: str | None, source_name: str | None) -> Document:
     """Decode and parse an HTML page. Raises DecodeError, or ExtractionError for
     markup past the limits of `bound_markup`."""
     html = decode(raw, source_name=source_name)
-    if not html.strip():
+    if not html or html.isspace():  # (strip would copy the page)
         raise DecodeError("page is empty (only whitespace)", source=source_name)
     html = bound_markup(html, source_name=source_name)
     return Document(tree=LexborHTMLParser(html), html=html, url=_readable(url))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tracemalloc
 from pathlib import Path
 
 import charset_normalizer
@@ -227,3 +228,42 @@ def test_an_unreadable_url_is_no_address_for_the_document() -> None:
     for url in ("https://[::1/a", "https://example.com\uff0fa"):
         assert parse.parse(page, url=url, source_name="t").url is None
     assert parse.parse(page, url="https://a.org/", source_name="t").url == "https://a.org/"
+
+
+def _legacy_page(size: int) -> bytes:
+    """An undeclared windows-1251 page of about `size` bytes: mostly non-ASCII."""
+    para = ("<p>Городской совет собрался во вторник, чтобы обсудить бюджет.</p>\n").encode("cp1251")
+    return b"<html><body>" + para * (size // len(para)) + b"</body></html>"
+
+
+def test_decoding_a_large_legacy_page_costs_about_its_decoded_size() -> None:
+    data = _legacy_page(8 << 20)
+    tracemalloc.start()
+    try:
+        text = parse.decode(raw(data), source_name="t")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert text.startswith("<html><body><p>Городской совет")
+    # The result (two bytes a character, built by CPython as one byte a character first)
+    # and bounded working space; counting the invalid UTF-8 on the whole page took a
+    # str per non-ASCII character (~15x).
+    assert peak < 3.5 * len(data), f"{peak / len(data):.1f}x the page"
+
+
+def test_a_large_page_is_detected_on_a_sample_that_holds_its_non_ascii(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[int] = []
+    detect = charset_normalizer.from_bytes
+
+    def recording(data: bytes, **kwargs: object) -> object:
+        seen.append(len(data))
+        return detect(data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charset_normalizer, "from_bytes", recording)
+    filler = b"<p>Plain ASCII words, nothing else.</p>\n" * 20_000  # 800 KB: past the sample
+    page = filler + f"<p>{FR}</p>\n".encode("cp1252") * 50 + filler
+    text = parse.decode(raw(page), source_name="t")
+    assert f"<p>{FR}</p>" in text and "\ufffd" not in text
+    assert seen and max(seen) <= parse._DETECT_BYTES
