@@ -3,18 +3,29 @@ per-host and global limits, delays, robots.txt."""
 
 from __future__ import annotations
 
+import gc
+import gzip
 import itertools
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from scraper.errors import HTTPStatusError, RetryableStatusError, RobotsUnavailableError
+import pytest
+
+from scraper.errors import (
+    HTTPStatusError,
+    RetryableStatusError,
+    RobotsUnavailableError,
+    TooLargeError,
+)
 from scraper.fetch import Crawler, Job
 from scraper.fetch import CrawlResult as Result
 from scraper.settings import FetchSettings
-from tests.httpserver import Exchange, Handler, closed_port, reset_connection, respond, serve
+from tests.httpserver import HTML, Exchange, Handler, closed_port, reset_connection, respond, serve
 
 PAGE = b"<html><body><p>Hello there.</p></body></html>"
 QUICK = FetchSettings(timeout=1.0, delay=0.0, per_host=8, backoff=0.01, robots=False)
@@ -208,3 +219,104 @@ def test_robots_crawl_delay_is_honoured() -> None:
         crawl(settings, [f"{base}/a?{i}" for i in range(3)])
     starts = sorted(log.starts)
     assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.18
+
+
+TEXT = (("Content-Type", "text/plain"),)
+ROBOTS_CAP = 512 * 1024  # what the crawler reads of a robots.txt (RFC 9309: at least 500 KiB)
+
+
+def big_robots(disallow_at: int) -> bytes:
+    """A 600 KiB robots.txt, `Disallow: /private` on the line after `disallow_at` bytes."""
+    comment = b"# " + b"x" * 97 + b"\n"  # 100 bytes a line
+    head = comment * (disallow_at // len(comment))
+    tail = comment * ((600 * 1024 - len(head)) // len(comment))
+    return b"User-agent: *\n" + head + b"Disallow: /private\n" + tail
+
+
+def test_a_robots_txt_over_the_cap_is_read_up_to_it() -> None:
+    """RFC 9309 2.5: parse at least 500 KiB. The first 512 KiB (cut after the last whole
+    line) are obeyed; a rule past them is not seen, as the README says."""
+    settings = FetchSettings(timeout=2.0, delay=0.0, per_host=4, robots=True)
+    for disallow_at, skipped in ((1_000, True), (ROBOTS_CAP - 60, True), (ROBOTS_CAP + 100, False)):
+        robots = big_robots(disallow_at)
+        assert len(robots) > ROBOTS_CAP
+        routes = {"/robots.txt": respond(robots, headers=TEXT), "/private/a": respond(PAGE)}
+        with site(routes) as base:
+            result = crawl(settings, [base + "/private/a"])[base + "/private/a"]
+        assert (result.skipped == "disallowed by robots.txt") is skipped, disallow_at
+        assert skipped or result.fetched is not None
+
+
+def test_a_robots_txt_line_cut_by_the_cap_is_not_read() -> None:
+    # "Disallow: /" cut at the cap would read as "Disallow: /" of "Disallow: /private":
+    # only whole lines count, so the cut line is dropped, not half obeyed.
+    line = b"Disallow: /p" + b"x" * 200 + b"\n"
+    filler = b"# " + b"y" * (ROBOTS_CAP - 14 - 2 - 5) + b"\n"
+    robots = b"User-agent: *\n" + filler + line + b"#" * 100_000
+    assert len(b"User-agent: *\n" + filler) < ROBOTS_CAP < len(b"User-agent: *\n" + filler) + 20
+    routes = {"/robots.txt": respond(robots, headers=TEXT), "/p": respond(PAGE)}
+    settings = FetchSettings(timeout=2.0, delay=0.0, robots=True)
+    with site(routes) as base:
+        assert crawl(settings, [base + "/p"])[base + "/p"].fetched is not None
+
+
+# A server in its own process (no GIL shared with the crawler, so its clock reads are
+# not delayed): it answers every request at once and prints when each arrived.
+ARRIVALS_SERVER = """
+import socket, sys, threading, time
+listener = socket.create_server(("127.0.0.1", 0))
+print(listener.getsockname()[1], flush=True)
+count = int(sys.argv[1])
+arrivals = []
+def answer(sock):
+    with sock:
+        data = b""
+        while b"\\r\\n\\r\\n" not in data:
+            data += sock.recv(65536)
+        arrivals.append(time.monotonic())
+        sock.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\n"
+                     b"Content-Length: 9\\r\\nConnection: close\\r\\n\\r\\n<p>hi</p>")
+threads = []
+for _ in range(count):
+    sock, _ = listener.accept()
+    threads.append(threading.Thread(target=answer, args=(sock,)))
+    threads[-1].start()
+for thread in threads:
+    thread.join()
+print(" ".join(map(repr, arrivals)), flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_gaps_between_request_starts_to_one_host_are_at_least_the_delay() -> None:
+    count = 100
+    server = subprocess.Popen(
+        [sys.executable, "-c", ARRIVALS_SERVER, str(count)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        base = f"http://127.0.0.1:{server.stdout.readline().strip()}"
+        settings = FetchSettings(timeout=5.0, delay=0.05, robots=False, per_host=16, concurrency=16)
+        results = crawl(settings, [f"{base}/a?{i}" for i in range(count)])
+        arrivals = sorted(map(float, server.communicate(timeout=10)[0].split()))
+    finally:
+        server.kill()
+    assert all(r.fetched is not None for r in results.values())
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    assert len(gaps) == count - 1 and min(gaps) >= 0.045, sorted(gaps)[:5]
+
+
+def test_a_gzip_bomb_leaves_no_task_pending(
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    bomb = gzip.compress(b"<p>" + b"a" * 3_000_000)
+    headers = (*HTML, ("Content-Encoding", "gzip"))
+    settings = replace(QUICK, max_bytes=100_000)
+    with site({"/bomb": respond(bomb, headers=headers)}) as base:
+        for _ in range(3):
+            result = crawl(settings, [base + "/bomb"])[base + "/bomb"]
+            assert isinstance(result.error, TooLargeError)
+    gc.collect()
+    logged = [record.getMessage() for record in caplog.records]
+    assert not [message for message in logged if "Task was destroyed" in message], logged
+    assert "Task was destroyed" not in capfd.readouterr().err

@@ -19,13 +19,15 @@ import email.utils
 import http.cookiejar
 import re
 import socket
+import sys
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
+from typing import cast
 
 import httpx
 
@@ -119,8 +121,10 @@ async def fetch_async(
     settings: FetchSettings,
     client: httpx.AsyncClient,
     accept: frozenset[str] = PAGE_TYPES,
+    truncate: bool = False,
 ) -> Fetched:
-    """`fetch_response` on an asyncio loop: the same checks, caps and total timeout."""
+    """`fetch_response` on an asyncio loop: the same checks, caps and total timeout.
+    With `truncate`, a body over the cap is cut to the cap instead of refused."""
     _check_scheme(url, origin=url)
     deadline = _Deadline(at=time.monotonic() + settings.timeout, total=settings.timeout)
     try:
@@ -128,8 +132,9 @@ async def fetch_async(
             hops = _Hops(url, limit=settings.max_redirects)
             while True:
                 got = await _one_hop_async(
-                    client, hops.current, hops=hops, settings=settings, accept=accept
-                )
+                    client, hops.current, hops=hops, settings=settings, accept=accept,
+                    truncate=truncate,
+                )  # fmt: skip
                 if isinstance(got, Fetched):
                     return got
                 hops.follow(got)
@@ -273,6 +278,7 @@ async def _one_hop_async(
     hops: _Hops,
     settings: FetchSettings,
     accept: frozenset[str],
+    truncate: bool,
 ) -> Fetched | str:
     """The async twin of _one_hop; the caller's asyncio.timeout bounds it."""
     origin = hops.origin
@@ -283,10 +289,15 @@ async def _one_hop_async(
         target = _redirect_target(response, origin=origin)
         if target is not None:
             return target
-        mime = _check_head(response, origin=origin, cap=settings.max_bytes, accept=accept)
-        body = _Body(response, origin=origin, cap=settings.max_bytes)
-        async for raw in response.aiter_raw():
-            body.feed(raw)
+        declared_cap = sys.maxsize if truncate else settings.max_bytes
+        mime = _check_head(response, origin=origin, cap=declared_cap, accept=accept)
+        body = _Body(response, origin=origin, cap=settings.max_bytes, truncate=truncate)
+        raw_chunks = cast("AsyncGenerator[bytes, None]", response.aiter_raw())
+        async with contextlib.aclosing(raw_chunks) as chunks:  # closed however it is left
+            async for raw in chunks:
+                body.feed(raw)
+                if body.full:
+                    break
         return _fetched(response, body.finish(), mime=mime)
     finally:
         await response.aclose()
@@ -393,26 +404,34 @@ def _page_kind(mime: str, body: bytes, *, origin: str) -> PageKind:
 class _Body:
     """The body as it streams in: inflated with bounded output, capped."""
 
-    def __init__(self, response: httpx.Response, *, origin: str, cap: int) -> None:
+    def __init__(
+        self, response: httpx.Response, *, origin: str, cap: int, truncate: bool = False
+    ) -> None:
         self._inflater = _Inflater(response.headers.get("content-encoding", ""), origin=origin)
         self._parts: list[bytes] = []
         self._size = 0
         self._cap = cap
         self._origin = origin
+        self._truncate = truncate  # past the cap: keep the first `cap` bytes, not refuse
+        self.full = False  # truncated at the cap: read no more
 
     def feed(self, raw: bytes) -> None:
         self._append(self._inflater.feed(raw, room=self._cap - self._size + 1))
 
     def finish(self) -> bytes:
-        self._append(self._inflater.flush())
+        if not self.full:
+            self._append(self._inflater.flush())
         return b"".join(self._parts)
 
     def _append(self, data: bytes) -> None:
+        if self._size + len(data) > self._cap:
+            if not self._truncate:
+                raise TooLargeError(
+                    f"body too large: over the cap of {self._cap} bytes", url=self._origin
+                )
+            data = data[: self._cap - self._size]
+            self.full = True
         self._size += len(data)
-        if self._size > self._cap:
-            raise TooLargeError(
-                f"body too large: over the cap of {self._cap} bytes", url=self._origin
-            )
         self._parts.append(data)
 
 

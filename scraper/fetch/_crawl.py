@@ -44,7 +44,7 @@ from scraper.model import Fetched
 from scraper.settings import FetchSettings
 
 _RETRYABLE = (TransportError, FetchTimeout, RetryableStatusError)
-_ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
+_ROBOTS_MAX_BYTES = 512 * 1024  # read of a robots.txt (RFC 9309: parse at least 500 KiB)
 _ROBOTS_TIMEOUT = 10.0
 
 
@@ -77,6 +77,15 @@ class _Host:
     delay: float
     next_start: float = 0.0
     robots: asyncio.Future[Protego | FetchError] | None = None  # rules, or why none are known
+
+
+@dataclass(frozen=True, slots=True)
+class _Want:
+    """What a request takes: the content types, and whether a body over the cap is cut
+    to it (robots.txt) rather than refused."""
+
+    accept: frozenset[str]
+    truncate: bool = False
 
 
 @dataclass(slots=True)
@@ -160,8 +169,8 @@ class Crawler:
             refusal = await self._robots_refusal(job.url, host)
             if refusal is not None:
                 return Result(key=job.key, url=job.url, skipped=refusal, attempts=0)
-        accept = client.LISTING_TYPES if job.listing else client.PAGE_TYPES
-        fetched = await self._with_retries(job.url, host, self.settings, accept, tries)
+        want = _Want(accept=client.LISTING_TYPES if job.listing else client.PAGE_TYPES)
+        fetched = await self._with_retries(job.url, host, self.settings, want, tries)
         return Result(key=job.key, url=job.url, fetched=fetched, attempts=tries.count)
 
     def _host(self, url: str) -> _Host:
@@ -178,13 +187,13 @@ class Crawler:
         url: str,
         host: _Host,
         settings: FetchSettings,
-        accept: frozenset[str],
+        want: _Want,
         tries: _Attempts,
     ) -> Fetched:
         while True:
             tries.count += 1
             try:
-                return await self._polite_fetch(url, host, settings, accept)
+                return await self._polite_fetch(url, host, settings, want)
             except _RETRYABLE as exc:
                 if tries.count > settings.retries:
                     raise
@@ -210,18 +219,24 @@ class Crawler:
         return float(min(backoff * self._rng.uniform(0.5, 1.5), bound))
 
     async def _polite_fetch(
-        self, url: str, host: _Host, settings: FetchSettings, accept: frozenset[str]
+        self, url: str, host: _Host, settings: FetchSettings, want: _Want
     ) -> Fetched:
+        """The request, once a host slot and a global one are held and the host's
+        delay has passed since its last request started. The start is stamped at the
+        send, after the global slot (stamping it when the request was scheduled let a
+        request delayed by the global limit start close behind the next one)."""
         assert self._client is not None and self._slots is not None
         async with host.slots:
-            now = time.monotonic()
-            start = max(now, host.next_start)
-            host.next_start = start + host.delay
-            if start > now:
-                await asyncio.sleep(start - now)
+            await _host_turn(host)  # waiting here holds no global slot
             async with self._slots:
+                await _host_turn(host)  # another request may have started meanwhile
+                host.next_start = time.monotonic() + host.delay
                 return await client.fetch_async(
-                    url, settings=settings, client=self._client, accept=accept
+                    url,
+                    settings=settings,
+                    client=self._client,
+                    accept=want.accept,
+                    truncate=want.truncate,
                 )
 
     async def _robots_refusal(self, url: str, host: _Host) -> str | None:
@@ -249,12 +264,13 @@ class Crawler:
         robots_url = f"{split.scheme}://{split.netloc}/robots.txt"
         settings = replace(
             self.settings,
-            max_bytes=_ROBOTS_MAX_BYTES,
+            max_bytes=_ROBOTS_MAX_BYTES + 1,  # one byte more tells a longer file
             timeout=min(self.settings.timeout, _ROBOTS_TIMEOUT),
         )
+        want = _Want(accept=client.PAGE_TYPES, truncate=True)
         tries = _Attempts()
         try:
-            got = await self._with_retries(robots_url, host, settings, client.PAGE_TYPES, tries)
+            got = await self._with_retries(robots_url, host, settings, want, tries)
         except _RETRYABLE as exc:  # unreachable: RFC 9309 says assume complete disallow
             after = f", after {tries.count} attempts" if tries.count > 1 else ""
             return FetchError(
@@ -262,10 +278,25 @@ class Crawler:
                 url=robots_url,
                 status=exc.status,
             )
-        except (HTTPStatusError, FetchError):  # 4xx, too large, not text: no rules
+        except (HTTPStatusError, FetchError):  # 4xx, not text: no rules
             return Protego.parse("")
-        rules = Protego.parse(got.content.decode("utf-8", errors="replace"))
+        rules = Protego.parse(_robots_text(got.content))
         delay = rules.crawl_delay(self.settings.user_agent)
         if delay is not None:
             host.delay = max(host.delay, min(float(delay), self.settings.max_crawl_delay))
         return rules
+
+
+async def _host_turn(host: _Host) -> None:
+    """Wait until the host's next request may start (its delay, or a retry's wait)."""
+    while (wait := host.next_start - time.monotonic()) > 0:
+        await asyncio.sleep(wait)
+
+
+def _robots_text(content: bytes) -> str:
+    """The robots.txt to parse: all of it, or, when it is longer than _ROBOTS_MAX_BYTES,
+    the lines that end within them (RFC 9309 2.5 lets a crawler stop after 500 KiB;
+    rules past the cap are not seen, and a line the cap cuts is dropped, not half read)."""
+    if len(content) > _ROBOTS_MAX_BYTES:
+        content = content[: content.rfind(b"\n", 0, _ROBOTS_MAX_BYTES) + 1]
+    return content.decode("utf-8", errors="replace")
