@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -122,9 +122,12 @@ async def fetch_async(
     client: httpx.AsyncClient,
     accept: frozenset[str] = PAGE_TYPES,
     truncate: bool = False,
+    on_send: Callable[[], None] | None = None,
 ) -> Fetched:
     """`fetch_response` on an asyncio loop: the same checks, caps and total timeout.
-    With `truncate`, a body over the cap is cut to the cap instead of refused."""
+    With `truncate`, a body over the cap is cut to the cap instead of refused; `on_send`
+    is called the moment each request's headers go out (after connecting)."""
+    ask = _Ask(accept=accept, truncate=truncate, on_send=on_send)
     _check_scheme(url, origin=url)
     deadline = _Deadline(at=time.monotonic() + settings.timeout, total=settings.timeout)
     try:
@@ -132,9 +135,8 @@ async def fetch_async(
             hops = _Hops(url, limit=settings.max_redirects)
             while True:
                 got = await _one_hop_async(
-                    client, hops.current, hops=hops, settings=settings, accept=accept,
-                    truncate=truncate,
-                )  # fmt: skip
+                    client, hops.current, hops=hops, settings=settings, ask=ask
+                )
                 if isinstance(got, Fetched):
                     return got
                 hops.follow(got)
@@ -271,19 +273,43 @@ def _one_hop(
         response.close()
 
 
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """What one async request takes besides its URL (see fetch_async)."""
+
+    accept: frozenset[str]
+    truncate: bool
+    on_send: Callable[[], None] | None
+
+
+def _on_headers_sent(
+    callback: Callable[[], None],
+) -> Callable[[str, object], Coroutine[None, None, None]]:
+    """An httpcore trace hook (async, as the async client requires) that calls back when
+    the request headers are sent."""
+
+    async def trace(event: str, info: object) -> None:
+        if event.endswith("send_request_headers.started"):
+            callback()
+
+    return trace
+
+
 async def _one_hop_async(
     http: httpx.AsyncClient,
     url: str,
     *,
     hops: _Hops,
     settings: FetchSettings,
-    accept: frozenset[str],
-    truncate: bool,
+    ask: _Ask,
 ) -> Fetched | str:
     """The async twin of _one_hop; the caller's asyncio.timeout bounds it."""
     origin = hops.origin
+    accept, truncate = ask.accept, ask.truncate
     timeout = httpx.Timeout(settings.timeout)
     request = http.build_request("GET", url, headers=headers_for(settings), timeout=timeout)
+    if ask.on_send is not None:
+        request.extensions["trace"] = _on_headers_sent(ask.on_send)
     response = await http.send(request, stream=True)
     try:
         target = _redirect_target(response, origin=origin)

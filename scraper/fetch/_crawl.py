@@ -231,12 +231,17 @@ class Crawler:
             async with self._slots:
                 await _host_turn(host)  # another request may have started meanwhile
                 host.next_start = time.monotonic() + host.delay
+
+                def sent() -> None:  # connecting took time: the delay counts from here
+                    host.next_start = max(host.next_start, time.monotonic() + host.delay)
+
                 return await client.fetch_async(
                     url,
                     settings=settings,
                     client=self._client,
                     accept=want.accept,
                     truncate=want.truncate,
+                    on_send=sent,
                 )
 
     async def _robots_refusal(self, url: str, host: _Host) -> str | None:
