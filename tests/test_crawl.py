@@ -6,13 +6,12 @@ from __future__ import annotations
 import gc
 import gzip
 import itertools
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pytest
 
@@ -22,7 +21,7 @@ from scraper.errors import (
     RobotsUnavailableError,
     TooLargeError,
 )
-from scraper.fetch import Crawler, Job
+from scraper.fetch import Crawler, Job, _client
 from scraper.fetch import CrawlResult as Result
 from scraper.settings import FetchSettings
 from tests.httpserver import HTML, Exchange, Handler, closed_port, reset_connection, respond, serve
@@ -262,54 +261,34 @@ def test_a_robots_txt_line_cut_by_the_cap_is_not_read() -> None:
 
 # A server in its own process (no GIL shared with the crawler, so its clock reads are
 # not delayed): it answers every request at once and prints when each arrived.
-ARRIVALS_SERVER = """
-import socket, sys, threading, time
-listener = socket.create_server(("127.0.0.1", 0))
-print(listener.getsockname()[1], flush=True)
-count = int(sys.argv[1])
-arrivals = []
-def answer(sock):
-    with sock:
-        data = b""
-        while b"\\r\\n\\r\\n" not in data:
-            data += sock.recv(65536)
-        arrivals.append(time.monotonic())
-        sock.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\n"
-                     b"Content-Length: 9\\r\\nConnection: close\\r\\n\\r\\n<p>hi</p>")
-threads = []
-for _ in range(count):
-    sock, _ = listener.accept()
-    threads.append(threading.Thread(target=answer, args=(sock,)))
-    threads[-1].start()
-for thread in threads:
-    thread.join()
-print(" ".join(map(repr, arrivals)), flush=True)
-"""
-
-
 @pytest.mark.slow
-@pytest.mark.slow
-def test_gaps_between_request_starts_to_one_host_are_at_least_the_delay() -> None:
-    count = 100
-    server = subprocess.Popen(
-        [sys.executable, "-c", ARRIVALS_SERVER, str(count)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert server.stdout is not None
-        base = f"http://127.0.0.1:{server.stdout.readline().strip()}"
-        settings = FetchSettings(timeout=5.0, delay=0.05, robots=False, per_host=16, concurrency=16)
-        results = crawl(settings, [f"{base}/a?{i}" for i in range(count)])
-        arrivals = sorted(map(float, server.communicate(timeout=10)[0].split()))
-    finally:
-        server.kill()
+def test_gaps_between_request_starts_to_one_host_are_at_least_the_delay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under load (16 in flight, one host), every request's headers go out at least
+    --delay after the previous one's: stamped where the crawler learns they were sent,
+    since a test server's own stamps jitter by more than the margin on a busy machine
+    (the audit saw 818 of 12,349 gaps under 45 ms with --delay 0.05)."""
+    sent: list[float] = []
+    original = _client.fetch_async
+
+    async def recording(url: str, **options: Any) -> Any:
+        told = options["on_send"]
+
+        def stamp() -> None:
+            sent.append(time.monotonic())
+            told()
+
+        return await original(url, **{**options, "on_send": stamp})
+
+    monkeypatch.setattr(_client, "fetch_async", recording)
+    count = 60
+    settings = FetchSettings(timeout=5.0, delay=0.05, robots=False, per_host=16, concurrency=16)
+    with site({f"/a{i}": respond(b"<p>hi</p>", headers=HTML) for i in range(count)}) as base:
+        results = crawl(settings, [f"{base}/a{i}" for i in range(count)])
     assert all(r.fetched is not None for r in results.values())
-    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
-    assert len(gaps) == count - 1
-    # The server's own stamps jitter (a thread per connection on 2 cores): one stamped
-    # late shortens one gap and lengthens the next, so pairs of gaps are held to twice
-    # the delay, and single gaps under 45 ms (the audit found 6.6% of them) to two at most.
-    assert min(a + b for a, b in itertools.pairwise(gaps)) >= 0.095, sorted(gaps)[:5]
-    assert sum(gap < 0.045 for gap in gaps) <= 2, sorted(gaps)[:5]
+    gaps = [b - a for a, b in itertools.pairwise(sorted(sent))]
+    assert len(gaps) == count - 1 and min(gaps) >= 0.0499, sorted(gaps)[:5]
 
 
 def test_a_gzip_bomb_leaves_no_task_pending(
