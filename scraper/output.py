@@ -2,15 +2,21 @@
 
 Files are written atomically (a hidden temporary file in the same directory, then a
 rename), so an interrupted run never leaves a partial file that looks complete, and
-the rerun that rewrites the source replaces the leftover temporary file.
+the rerun that rewrites the source replaces the leftover temporary file. No write
+follows a symbolic link planted in the output directory: at a folder on the way, at
+the temporary name or at the output's name, a link is refused (OutputError naming it)
+and whatever it points to is left untouched.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +34,10 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RESERVED = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 )
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+_NOT_THROUGH = "is a symbolic link: refused, never written through"
+_NOT_FILE = "exists and is not a regular file"
 
 
 def render_text(article: Article) -> str:
@@ -119,28 +129,100 @@ def _safe_component(part: str) -> str:
     return safe
 
 
-def write_atomic(path: Path, data: str | bytes, *, force: bool) -> None:
+def write_atomic(path: Path, data: str | bytes, *, force: bool, root: Path | None = None) -> None:
     """Write data (text as UTF-8) to path via a temporary file and a rename.
-    Never overwrites an existing file unless force. Raises OutputError."""
-    if path.exists() and not force:
-        raise OutputError("exists (use --force to overwrite)", file=str(path))
+
+    Never overwrites an existing file unless force, and never writes through a symbolic
+    link: folders between `root` (default: path's folder) and path are created or entered
+    without following links, the temporary file is created new (O_EXCL | O_NOFOLLOW), and
+    a link at path itself is refused. Raises OutputError naming the path."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    # One temporary name per output: a run killed mid-write leaves at most this hidden
-    # file, which the rerun that rewrites the source overwrites and renames away.
-    tmp = path.with_name(f".{path.name}.part")
+    base = path.parent if root is None else root
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write: {exc.strerror or exc}", file=str(path)) from None
+        folder = _open_folder(base, path.parent.relative_to(base).parts)
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"cannot write: {_reason(exc)}", file=str(path)) from None
+    try:
+        _check_target(folder, path, force=force)
+        _write_in(folder, path, payload)
+    finally:
+        os.close(folder)
+
+
+def _reason(exc: OSError | ValueError) -> str:
+    if isinstance(exc, OSError) and exc.errno in (errno.ELOOP, errno.ENOTDIR):
+        return "a folder on the way is a symbolic link or not a folder"
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+
+
+def _open_folder(base: Path, parts: tuple[str, ...]) -> int:
+    """A descriptor of base/parts..., each part created if missing and entered without
+    following a symbolic link (base itself, the folder the user named, may be one)."""
+    base.mkdir(parents=True, exist_ok=True)
+    folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in parts:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(part, dir_fd=folder)
+            inner = os.open(part, _FOLDER_FLAGS, dir_fd=folder)
+            os.close(folder)
+            folder = inner
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        os.close(folder)
         raise
+    return folder
+
+
+def _check_target(folder: int, path: Path, *, force: bool) -> None:
+    """path (in folder) may be written: absent, or (with force) a regular file."""
+    try:
+        found = os.lstat(path.name, dir_fd=folder)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"cannot write: {_reason(exc)}", file=str(path)) from None
+    if stat.S_ISLNK(found.st_mode):
+        raise OutputError(_NOT_THROUGH, file=str(path))
+    if not stat.S_ISREG(found.st_mode):
+        raise OutputError(_NOT_FILE, file=str(path))
+    if not force:
+        raise OutputError("exists (use --force to overwrite)", file=str(path))
+
+
+def _write_in(folder: int, path: Path, payload: bytes) -> None:
+    # One temporary name per output: a run killed mid-write leaves at most this hidden
+    # file, which the rerun that rewrites the source removes (if it is a regular file)
+    # before creating its own, new, never through a link.
+    tmp = f".{path.name}.part"
+    try:
+        handle = _create(folder, tmp, path=path)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(payload)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=folder)
+            raise
+    except OSError as exc:
+        raise OutputError(f"cannot write: {_reason(exc)}", file=str(path)) from None
+
+
+def _create(folder: int, tmp: str, *, path: Path) -> int:
+    """A new temporary file `tmp` in folder; a stale regular one (a killed run's) is
+    removed first; anything else there (a link, a folder) is refused."""
+    try:
+        return os.open(tmp, _NEW_FILE_FLAGS, 0o666, dir_fd=folder)
+    except FileExistsError:
+        pass
+    mode = os.lstat(tmp, dir_fd=folder).st_mode
+    if not stat.S_ISREG(mode):
+        where = str(path.with_name(tmp))
+        raise OutputError(_NOT_THROUGH if stat.S_ISLNK(mode) else _NOT_FILE, file=where)
+    os.unlink(tmp, dir_fd=folder)
+    return os.open(tmp, _NEW_FILE_FLAGS, 0o666, dir_fd=folder)
 
 
 def outputs_for(directory: Path, name: str, *, fmt: Format) -> list[Path]:
@@ -155,7 +237,15 @@ def outputs_for(directory: Path, name: str, *, fmt: Format) -> list[Path]:
 def is_done(directory: Path, name: str, *, fmt: Format) -> bool:
     """Whether earlier runs already wrote every file `fmt` needs for this source
     (each is written atomically: one that exists is complete)."""
-    return all(path.exists() for path in outputs_for(directory, name, fmt=fmt))
+    return all(_is_file(path) for path in outputs_for(directory, name, fmt=fmt))
+
+
+def _is_file(path: Path) -> bool:
+    """Whether path is a regular file, not a link to one (an output is never a link)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +265,12 @@ def write_article(
     Files without their .json are an interrupted run's: they are rewritten."""
     files = _rendered(directory, article, name=name, fmt=fmt)
     marker = files[-1]
-    keep = not force and marker.path.exists()
+    keep = not force and _is_file(marker.path)
     if keep:
         _check_same(marker)
     for file in files:
-        if not (keep and file.path.exists()):
-            write_atomic(file.path, file.data, force=not keep)
+        if not (keep and _is_file(file.path)):
+            write_atomic(file.path, file.data, force=not keep, root=directory)
     return [file.path for file in files]
 
 
@@ -207,6 +297,8 @@ def _check_same(file: _File) -> None:
 
 
 def _check_inside(directory: Path, path: Path) -> None:
+    if path.is_symlink():
+        raise OutputError(_NOT_THROUGH, file=str(path))
     root = directory.resolve()
     if not path.resolve().is_relative_to(root):
         raise OutputError("output name escapes the output directory", file=str(path))
