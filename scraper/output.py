@@ -31,6 +31,8 @@ SUFFIX: dict[str, str] = {"text": ".txt", "markdown": ".md"}
 MAX_PART = 80  # characters per path component of an output name
 MAX_PARTS = 8  # directory levels kept from an input's relative path
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_KEPT_SUFFIX = re.compile(r"\.(htm|xhtml|txt|gz)$")  # kept in a file's name (.html is not)
+_DIGEST_END = re.compile(r"-[0-9a-f]{10}$")
 _RESERVED = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 )
@@ -76,20 +78,25 @@ def error_record(*, source: str, url: str | None, error: str) -> dict[str, Any]:
 
 
 def output_name(name: str) -> str:
-    """A stable, safe relative path (no suffix) for a source's outputs.
+    """A stable, safe relative path (no suffix) for the outputs of the source named `name`.
 
-    URLs become host plus path; file names keep their relative folders. Every
-    component is reduced to [A-Za-z0-9._-], so the result never escapes the
-    output directory, whatever the input holds."""
-    if "://" in name:
-        parts = _url_parts(name)
-    else:
-        parts = [p for p in re.split(r"[\\/]+", name) if p]
-        if parts:
-            parts[-1] = _strip_page_suffix(parts[-1])
-    safe = [_safe_component(p) for p in parts[-MAX_PARTS:]]
-    safe = [p for p in safe if p] or ["page"]
-    return "/".join(safe)
+    A function of the name alone, and one-to-one: two different names never get the
+    same output name (nor two that differ only in case), whatever order they come in.
+    The name is exact when the source can be told back from it: a URL's host and path
+    with each `/` written `_` (`https://example.com/news/story` ->
+    `example.com_news_story`); a file's relative path, `.html` dropped (`sub/story.html`
+    -> `sub/story`; `story.htm` and `story.txt` keep their suffix). Only lower-case
+    letters, digits, `.`, `-` and `_` are exact; otherwise (http:, a query, a trailing
+    part cut, upper case, other characters, a name over 80 characters, `story` without a
+    suffix...) the readable part is followed by `-` and 10 hex digits of the SHA-1 of the
+    whole name. An exact name never ends like that, so the two kinds never meet. Every
+    component is reduced to [A-Za-z0-9._-], so the result never escapes the output
+    directory, whatever the input holds."""
+    slug = _url_slug(name) if "://" in name else _path_slug(name)
+    parts = [p for p in slug.parts if p] or ["page"]
+    if slug.exact and parts == slug.parts and _exact(parts):
+        return "/".join(parts)
+    return "/".join([*parts[:-1], _with_digest(parts[-1], name)])
 
 
 def stdin_name(content: bytes) -> str:
@@ -98,32 +105,65 @@ def stdin_name(content: bytes) -> str:
     return "stdin-" + hashlib.sha256(content).hexdigest()[:12]
 
 
-def _url_parts(url: str) -> list[str]:
+def digest(text: str) -> str:
+    """10 hex digits of the SHA-1 of text: what tells apart names that read alike."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+@dataclass(frozen=True, slots=True)
+class _Slug:
+    parts: list[str]  # the safe components
+    exact: bool  # whether the name can be told back from the components alone
+
+
+def _path_slug(name: str) -> _Slug:
+    given = name.split("/")
+    parts = [p for p in re.split(r"[\\/]+", name) if p]
+    exact = given == parts and len(parts) <= MAX_PARTS
+    if parts:
+        last = parts[-1]
+        stem = last.removesuffix(".html")
+        exact = exact and (stem if _KEPT_SUFFIX.search(stem) else stem + ".html") == last
+        parts[-1] = stem
+    safe = [_safe_component(p) for p in parts[-MAX_PARTS:]]
+    return _Slug(safe, exact=exact and safe == parts)
+
+
+def _url_slug(url: str) -> _Slug:
     try:
         split = urlsplit(url)
-    except ValueError:  # "Invalid IPv6 URL" ("https://[::1/a"): its text, made unique
-        digest = hashlib.sha1(url.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        return ["_".join(p for p in re.split(r"[\\/]+", url) if p) + "-" + digest]
-    path = [p for p in split.path.split("/") if p]
-    if path:
-        path[-1] = _strip_page_suffix(path[-1])
-    head = split.netloc or "url"
-    flat = "_".join([head, *path]) or "index"
-    if split.query:
-        flat += "-" + hashlib.sha1(split.query.encode()).hexdigest()[:8]
-    return [flat]
+    except ValueError:  # "Invalid IPv6 URL" ("https://[::1/a"): its text, made safe
+        text = "_".join(p for p in re.split(r"[\\/]+", url) if p)
+        return _Slug([_safe_component(text)], exact=False)
+    flat = split.netloc + split.path.replace("/", "_")
+    safe = _safe_component(flat)
+    # Exact only when the URL can be rebuilt: https, a lower-case host alone (no port,
+    # user or password), no query or fragment, and no `_` standing for itself.
+    exact = (
+        url == f"https://{split.netloc}{split.path}"
+        and split.netloc == split.hostname
+        and "_" not in split.netloc + split.path
+        and safe == flat
+    )
+    return _Slug([safe], exact=exact)
 
 
-def _strip_page_suffix(name: str) -> str:
-    return re.sub(r"(\.(html?|xhtml|txt))?(\.gz)?$", "", name, flags=re.IGNORECASE)
+def _exact(parts: list[str]) -> bool:
+    """Whether safe components can stand as they are: lower case, and the last one not
+    ending like a digest (`-` and 10 hex digits)."""
+    return all(p == p.lower() for p in parts) and not _DIGEST_END.search(parts[-1])
+
+
+def _with_digest(part: str, name: str) -> str:
+    readable = part[: MAX_PART - 11].rstrip(".-_ ") or "page"
+    return f"{readable}-{digest(name)}"
 
 
 def _safe_component(part: str) -> str:
     ascii_part = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
-    safe = _UNSAFE.sub("-", ascii_part).strip(".-_ ")
+    safe = _UNSAFE.sub("-", ascii_part).lstrip(".-_ ").rstrip(".- ")
     if len(safe) > MAX_PART:
-        digest = hashlib.sha1(part.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-        safe = safe[: MAX_PART - 11] + "-" + digest
+        safe = safe[:MAX_PART].rstrip(".- ")
     if safe.split(".")[0].lower() in _RESERVED:
         safe = "_" + safe
     return safe
