@@ -37,15 +37,23 @@ ARTICLE = Article(
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("https://example.com/news/2024/story.html", "example.com_news_2024_story"),
-        ("https://example.com/", "example.com"),
-        ("sub/dir/page.html.gz", "sub/dir/page"),
-        ("page.txt", "page"),
-        ("../../etc/passwd", "etc/passwd"),
-        ("/abs/path.html", "abs/path"),
-        ("CON.html", "_CON"),
-        ("", "page"),
-        ("..", "page"),
+        ("https://example.com/news/2024/story", "example.com_news_2024_story"),
+        ("https://example.com/news/2024/story.html", "example.com_news_2024_story.html"),
+        ("https://example.com/news/story/", "example.com_news_story_"),
+        ("https://example.com/", "example.com_"),
+        ("sub/dir/page.html", "sub/dir/page"),
+        ("sub/dir/page.html.gz", "sub/dir/page.html.gz"),
+        ("page.txt", "page.txt"),
+        ("page.htm", "page.htm"),
+        # lossy: the readable part, then a digest of the whole name
+        ("http://example.com/news/story", "example.com_news_story-f0c91f1318"),
+        ("https://example.com/News", "example.com_News-82d37a465d"),
+        ("page", "page-767013ce0e"),
+        ("../../etc/passwd", "etc/passwd-936d7c04cd"),
+        ("/abs/path.html", "abs/path-bf46cf182b"),
+        ("CON.html", "_CON-02a687dc3c"),
+        ("", "page-da39a3ee5e"),
+        ("..", "page-9d891e731f"),
     ],
 )
 def test_output_name(name: str, expected: str) -> None:
@@ -56,6 +64,50 @@ def test_query_strings_give_distinct_stable_names() -> None:
     first = output_name("https://example.com/view?id=1")
     assert first == output_name("https://example.com/view?id=1")
     assert first != output_name("https://example.com/view?id=2")
+
+
+COLLIDING = [
+    "story.html", "story.htm", "story.txt", "story", "story.htm.html", "Story.html",
+    "STORY.HTML", "story.html.gz", "story.HTML", "story-.html", "story_.html", "sub/story.html",
+    "sub//story.html", "sub\\story.html", "./story.html", "story-e3dd3a4fe6.html",
+    "https://h.com/a/b", "http://h.com/a/b", "https://h.com/a/b/", "https://h.com/a_b",
+    "https://h.com/a/b?x=1", "https://h.com/a/b?x=2", "https://h.com/a/b?", "https://h.com/a/b#c",
+    "https://H.com/a/b", "https://h.com/A/b", "https://h.com:443/a/b", "https://u@h.com/a/b",
+    "https://h.com/a/b.html", "https://h.com/a/b%20", "https://h.com/a/b ", "https://h.com//a/b",
+    "https://h.com", "https://h.com/", "https://h.com/a/b-e3dd3a4fe6",
+]  # fmt: skip
+
+
+def test_distinct_sources_get_distinct_names_in_any_order() -> None:
+    """Names are a function of the source's name alone (so any order, and any rerun,
+    gives the same), one-to-one even where the slug drops what tells them apart, and
+    distinct even on a file system that ignores case."""
+    names = [output_name(name) for name in COLLIDING]
+    assert len({name.casefold() for name in names}) == len(COLLIDING)
+    assert [output_name(name) for name in reversed(COLLIDING)] == names[::-1]
+
+
+ALPHABET = "aA_/.-:?#%\\ \u00e9"
+NEAR_NAMES = st.one_of(
+    st.text(alphabet=ALPHABET, max_size=12),
+    st.builds(
+        lambda scheme, host, path: f"{scheme}://{host}{path}",
+        st.sampled_from(["http", "https", "HTTPS"]),
+        st.text(alphabet="aA.:_@", max_size=5),
+        st.text(alphabet=ALPHABET, max_size=10),
+    ),
+    st.builds(
+        lambda stem, suffix: stem + suffix,
+        st.text(alphabet="ab/_.", max_size=8),
+        st.sampled_from([".html", ".htm", ".txt", ".html.gz", "", ".HTML", "-0123456789"]),
+    ),
+)
+
+
+@given(NEAR_NAMES, NEAR_NAMES)
+def test_output_name_is_one_to_one(first: str, second: str) -> None:
+    if first != second:
+        assert output_name(first).casefold() != output_name(second).casefold()
 
 
 def test_long_names_are_capped_and_stay_distinct() -> None:

@@ -157,3 +157,35 @@ def test_stdin_with_url_is_named_by_the_url(tmp_path: Path) -> None:
     lines = scrape_into(out, "-", "--url", url, "-f", "json", stdin=ARTICLE.read_bytes())
     assert lines[-1] == "scrape: 1 done, 0 failed, 0 skipped"
     assert sorted(tree(out)) == ["news.example.com_x.json"]
+
+
+def test_a_new_source_that_slugs_alike_is_extracted_and_the_old_one_kept(tmp_path: Path) -> None:
+    """story.html, then story.htm added: the rerun extracts story.htm and skips story.html,
+    and ends with exactly the files of one run over both, in either order."""
+    pages, out = tmp_path / "in", tmp_path / "out"
+    pages.mkdir()
+    (pages / "story.html").write_bytes(ARTICLE.read_bytes())
+    assert scrape_into(out, str(pages))[-1] == "scrape: 1 done, 0 failed, 0 skipped"
+    (pages / "story.htm").write_bytes(ARTICLE.read_bytes().replace(b"River", b"Lake"))
+    assert scrape_into(out, str(pages))[-1] == "scrape: 1 done, 0 failed, 1 skipped"
+    assert sorted(tree(out)) == ["story.htm.json", "story.htm.txt", "story.json", "story.txt"]
+    assert b"Lake" in tree(out)["story.htm.json"] and b"Lake" not in tree(out)["story.json"]
+    fresh = tmp_path / "fresh"  # the folder gave story.htm first; here it comes last
+    scrape_into(fresh, str(pages / "story.html"), str(pages / "story.htm"))
+    assert tree(fresh) == tree(out)
+
+
+def test_one_file_name_from_two_folders_gets_two_names(tmp_path: Path) -> None:
+    """Sources with the same name (story.html given from two folders) still get two
+    names: the later one's carries `--` and a digest of its location."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.html").write_bytes(ARTICLE.read_bytes())
+    out = tmp_path / "out"
+    scrape_into(out, str(tmp_path / "a" / "story.html"), str(tmp_path / "b" / "story.html"))
+    names = sorted(tree(out))
+    assert names[:2] == [
+        "story--" + output.digest(str(tmp_path / "b" / "story.html")) + ".json",
+        "story--" + output.digest(str(tmp_path / "b" / "story.html")) + ".txt",
+    ]
+    assert names[2:] == ["story.json", "story.txt"]

@@ -101,7 +101,7 @@ def test_cli_cleans_a_warc_and_counts_the_skips(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines()[-1] == "scrape: 2 done, 0 failed, 3 skipped"
     assert "malformed" in result.stderr and "logo.png" not in result.stderr  # non-HTML is quiet
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
-    assert files == ["news.example.org_2024_story-0.json", "news.example.org_2024_story-1.json"]
+    assert files == [f"news.example.org_2024_story-{i}.html.json" for i in (0, 1)]
     record = json.loads((out / files[0]).read_text())
     assert record["url"] == url(0) and record["text"]
     assert record["source"] == f"{path}@0"

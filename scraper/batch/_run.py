@@ -13,7 +13,6 @@ outputs, in input order, so `jobs` and the engine never change what is written.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
@@ -181,8 +180,8 @@ class _Batch:
         except ScraperError as exc:
             failed = Outcome(src, "failed", error=str(exc), reason=parallel.reason_of(exc))
             return _Item(src=src, name="", outcome=failed)
-        base = src.name if src.url else output.stdin_name(page.content)
-        item = self._item(src, base=base)
+        name = output.output_name(src.name) if src.url else output.stdin_name(page.content)
+        item = self._item(src, name=name)
         item.page = page
         return item
 
@@ -192,10 +191,10 @@ class _Batch:
         *,
         listing: bool = False,
         root: _Root | None = None,
-        base: str | None = None,
+        name: str | None = None,
     ) -> _Item:
-        """`base`: what the outputs are named from, when not the source's name."""
-        name = self._names.claim(base or src.name, location=src.location)
+        """`name`: the outputs' name, when not the one of the source's name."""
+        name = self._names.claim(name or output.output_name(src.name), location=src.location)
         item = _Item(src=src, name=name, listing=listing, root=root)
         if self._done(name):
             item.outcome = Outcome(src, "skipped", error=ALREADY_DONE, reason=ALREADY_DONE)
@@ -379,18 +378,18 @@ class _Batch:
 
 
 class _UniqueNames:
-    """Output names, made unique within a run: a second source that maps to a
-    name already taken gets a suffix from a hash of its location."""
+    """Output names, unique within a run. output.output_name is one-to-one, so only
+    sources with the same name meet here (one file name given from two folders, two
+    records of one URL in a WARC): the later one's name gets `--` and a digest of its
+    location, a form output_name never gives."""
 
     def __init__(self) -> None:
         self._taken: set[str] = set()
 
-    def claim(self, base: str, *, location: str) -> str:
-        """The output name for `base` (a source's name); `location` tells apart two
-        sources whose names map to the same output name."""
-        name = output.output_name(base)
+    def claim(self, name: str, *, location: str) -> str:
+        """`name` (from output_name), or, when a source of this run has it already, a
+        name made from it and `location`."""
         if name.casefold() in self._taken:
-            digest = hashlib.sha1(location.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-            name = f"{name}-{digest}"
+            name = f"{name}--{output.digest(location)}"
         self._taken.add(name.casefold())
         return name

@@ -5,7 +5,9 @@ Each page is two files: the body exactly as received (after Content-Encoding is 
 as NAME.html or NAME.txt, and NAME.html.meta.json beside it: the requested and final
 URL, content type, charset and response headers. `scrape DIR` reads the page files back;
 the sidecar gives them their URL and transport charset again. Files are written to a
-temporary file and renamed, so a cut run leaves no half page.
+temporary file and renamed, so a cut run leaves no half page; a symbolic link planted in
+DIR (at a fan-out folder, the temporary name or the page's name) is refused, never
+written through (scraper.output.write_atomic).
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ def save_page(directory: Path, name: str, *, requested: str, fetched: Fetched) -
         "headers": [list(pair) for pair in fetched.headers],
         "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    write_atomic(page, fetched.content, force=True)
-    write_atomic(sidecar(page), json.dumps(meta, ensure_ascii=False, indent=1), force=True)
+    write_atomic(page, fetched.content, force=True, root=directory)
+    text = json.dumps(meta, ensure_ascii=False, indent=1)
+    write_atomic(sidecar(page), text, force=True, root=directory)
     return page
 
 

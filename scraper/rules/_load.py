@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,12 +47,23 @@ FIXTURE_KEYS = frozenset({"page", "url", "expected"})
 SPAN_KEYS = frozenset({"start", "end"})
 MAX_RULE_BYTES = 256 * 1024
 MAX_SELECTOR_CHARS = 500
+# What one rule may cost on a page (only one rule runs per page). Lexbor matches most
+# selectors in time linear in the page, but a general sibling combinator (`a ~ b`) or an
+# :nth-*() scans the siblings of every candidate: quadratic in a long run of siblings
+# (5-11 s each on 30,000 sibling paragraphs), so a rule may hold only a few of them.
+MAX_SELECTORS = 100  # CSS selectors in a rule (html and metadata together)
+MAX_SIBLING_SCANS = 2  # `~` combinators and :nth-*() in a rule
+MAX_PATTERNS = 100  # text patterns in a rule (a span counts two)
+MAX_RULE_PLACEHOLDERS = 100  # *, {Name} and {CAPS} in all of a rule's patterns
 
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _SENTINEL_ID = "scrape-rule-sentinel"
 _SENTINEL = f"#{_SENTINEL_ID}"
 _SENTINEL_PAGE = f'<p></p><i id="{_SENTINEL_ID}"></i>'
+_SIBLING_SCAN = re.compile(r"~|:nth-")
+_QUOTED = re.compile(r"\[[^\]]*\]|'[^']*'|\"[^\"]*\"")  # attribute tests and strings
+_PLACEHOLDER = re.compile(r"\*|\{Name\}|\{CAPS\}")
 _TOML_WHERE = re.compile(r"(?P<what>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)", re.S)
 
 T = TypeVar("T")
@@ -217,6 +229,16 @@ def parse_rule(raw: bytes | str, *, path: Path) -> Rule:
     return _valid(check_rule_text(raw, path=path))
 
 
+@dataclass(slots=True)
+class _Budget:
+    """What the selectors and patterns of one rule file checked so far cost."""
+
+    selectors: int = 0
+    sibling_scans: int = 0
+    patterns: int = 0
+    placeholders: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class RuleCheck:
     """One rule file checked: the rule when it is valid, else every problem found in it."""
@@ -230,14 +252,30 @@ def check_rule(path: Path) -> RuleCheck:
     """Every problem of one rule file: unreadable, too large, TOML syntax, or each value
     outside the vocabulary (what `scrape-rules validate` reports; load_rule raises the first)."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        error = RuleError(f"cannot read rule file: {exc.strerror}", file=str(path))
-        return RuleCheck(path=path, rule=None, problems=(error,))
-    if len(raw) > MAX_RULE_BYTES:
-        error = RuleError(f"rule file larger than {MAX_RULE_BYTES} bytes", file=str(path))
+        raw = read_rule_file(path)
+    except RuleError as error:
         return RuleCheck(path=path, rule=None, problems=(error,))
     return check_rule_text(raw, path=path)
+
+
+def read_rule_file(path: Path) -> bytes:
+    """The bytes of a rule file: a regular file (a link to one is followed) of at most
+    MAX_RULE_BYTES. A FIFO, device or folder is refused without reading it (opened
+    non-blocking, so a FIFO cannot hang the run). Raises RuleError."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise RuleError(f"cannot read rule file: {exc.strerror}", file=str(path)) from None
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise RuleError("not a regular file", file=str(path))
+        try:
+            raw = stream.read(MAX_RULE_BYTES + 1)
+        except OSError as exc:
+            raise RuleError(f"cannot read rule file: {exc.strerror}", file=str(path)) from None
+    if len(raw) > MAX_RULE_BYTES:
+        raise RuleError(f"rule file larger than {MAX_RULE_BYTES} bytes", file=str(path))
+    return raw
 
 
 def check_rule_text(raw: bytes | str, *, path: Path) -> RuleCheck:
@@ -295,6 +333,7 @@ class _Validator:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.problems: list[RuleError] = []
+        self.budget = _Budget()
 
     def fail(self, key: str, message: str) -> RuleError:
         return RuleError(f"{self.path}: {message}", file=str(self.path), key=key)
@@ -361,6 +400,7 @@ class _Validator:
         selector = self.string(value, key)
         if len(selector) > MAX_SELECTOR_CHARS:
             raise self.fail(key, f"selector longer than {MAX_SELECTOR_CHARS} characters")
+        self.charge_selector(selector, key)
         # Selectors of a list are matched joined by ", ": one that leaves a string,
         # bracket or parenthesis open would swallow the next ones, so it must end
         # cleanly (the sentinel after it still matches).
@@ -372,6 +412,28 @@ class _Validator:
             raise self.fail(key, f"CSS selector is not closed (quote, bracket?): {selector!r}")
         return selector
 
+    def charge_selector(self, selector: str, key: str) -> None:
+        """Count a selector against the rule's budget; RuleError when over it."""
+        budget = self.budget
+        budget.selectors += 1
+        budget.sibling_scans += len(_SIBLING_SCAN.findall(_QUOTED.sub("", selector)))
+        if budget.selectors > MAX_SELECTORS:
+            raise self.fail(key, f"more than {MAX_SELECTORS} CSS selectors in a rule")
+        if budget.sibling_scans > MAX_SIBLING_SCANS:
+            message = f"more than {MAX_SIBLING_SCANS} sibling scans (`~`, :nth-*) in a rule"
+            raise self.fail(key, message)
+
+    def charge_patterns(self, key: str, *patterns: str) -> None:
+        """Count patterns against the rule's budget; RuleError when over it."""
+        budget = self.budget
+        budget.patterns += len(patterns)
+        budget.placeholders += sum(len(_PLACEHOLDER.findall(p)) for p in patterns)
+        if budget.patterns > MAX_PATTERNS:
+            raise self.fail(key, f"more than {MAX_PATTERNS} text patterns in a rule")
+        if budget.placeholders > MAX_RULE_PLACEHOLDERS:
+            message = f"more than {MAX_RULE_PLACEHOLDERS} placeholders in a rule's patterns"
+            raise self.fail(key, message)
+
     def field_selectors(self, value: object, key: str) -> tuple[str, ...]:
         return self.each(value, key, "selectors", self.field_selector)
 
@@ -381,13 +443,16 @@ class _Validator:
             parse_field_selector(item)
         except ValueError as exc:
             raise self.fail(key, str(exc)) from None
+        self.charge_selector(item, key)
         return item
 
     def pattern(self, value: object, key: str) -> re.Pattern[str]:
         try:
-            return compile_pattern(self.string(value, key))
+            compiled = compile_pattern(self.string(value, key))
         except PatternError as exc:
             raise self.fail(key, f"bad pattern: {exc}") from exc
+        self.charge_patterns(key, str(value))
+        return compiled
 
     def patterns(self, value: object, key: str) -> tuple[re.Pattern[str], ...]:
         return self.each(value, key, "patterns", self.pattern)
@@ -402,9 +467,11 @@ class _Validator:
         start = self.string(data["start"], f"{key}.start")
         end = self.string(data["end"], f"{key}.end")
         try:
-            return compile_span(start, end)
+            span = compile_span(start, end)
         except PatternError as exc:
             raise self.fail(key, f"bad pattern: {exc}") from exc
+        self.charge_patterns(key, start, end)
+        return span
 
     def domains(self, value: object, key: str) -> tuple[str, ...]:
         return self.each(value, key, "domain names", self.domain)
@@ -446,12 +513,24 @@ class _Validator:
         data = self.table(value, key, FIXTURE_KEYS)
         if "page" not in data or "expected" not in data:
             raise self.fail(key, "needs page and expected")
-        base = self.path.parent
         return Fixture(
-            page=base / self.string(data["page"], f"{key}.page"),
-            expected=base / self.string(data["expected"], f"{key}.expected"),
+            page=self.fixture_path(data["page"], f"{key}.page"),
+            expected=self.fixture_path(data["expected"], f"{key}.expected"),
             url=self.section(data, "url", self.string, None, within=f"{key}."),
         )
+
+    def fixture_path(self, value: object, key: str) -> Path:
+        """A fixture's path, relative to the rule file; it must stay (links resolved)
+        inside the folder that holds the rules folder (where fixtures/ sits beside it)."""
+        path = self.path.parent / self.string(value, key)
+        try:
+            root = self.path.parent.resolve().parent
+            inside = path.resolve().is_relative_to(root)
+        except (OSError, ValueError, RuntimeError):  # a NUL, a loop of links
+            raise self.fail(key, f"bad fixture path: {value!r}") from None
+        if not inside:
+            raise self.fail(key, f"fixture path outside {root}: {value!r}")
+        return path
 
     def html(self, value: object, key: str) -> dict[str, tuple[str, ...]]:
         data = self.table(value, key, HTML_KEYS)
