@@ -159,7 +159,7 @@ def run(options: FuzzOptions, *, seeds: tuple[Seed, ...] | None = None,
     tally = Tally()
     start = time.monotonic()
     with Pool(options=options, seeds=seeds, target=target) as pool:
-        for event in pool.events(range(options.inputs)):
+        for event in pool.events(options.indices or range(options.inputs)):
             if isinstance(event, Finished):
                 findings = findings_of(event, options=options)
                 tally.finished(event, findings)
@@ -226,12 +226,13 @@ def parse_args(argv: list[str]) -> FuzzOptions:
     add("--time-limit", type=float, default=None, help="stop starting inputs after this")
     add("--max-saved", type=int, default=150, help="fixtures kept in all")
     add("--progress", action="store_true", help="print progress every 500 inputs")
+    add("--index", type=int, action="append", default=[], help="rerun this input (repeat)")
     ns = parser.parse_args(argv)
     return FuzzOptions(
         inputs=ns.inputs, jobs=ns.jobs, seed=ns.seed, time_budget=ns.time_budget,
         kill_after=ns.kill_after, memory_budget_mb=ns.memory_budget,
         memory_limit_mb=ns.memory_limit, out=ns.out, per_cause=ns.per_cause,
-        max_saved=ns.max_saved,
+        max_saved=ns.max_saved, indices=tuple(ns.index),
         time_limit=ns.time_limit, progress=ns.progress,
     )  # fmt: skip
 

@@ -13,7 +13,8 @@ class FuzzOptions:
     """How many inputs, on how many workers, from which seed, with which budgets:
     a call over `time_budget` seconds or `memory_budget_mb` of peak RSS is recorded; a
     worker still busy after `kill_after` seconds or over `memory_limit_mb` is killed.
-    `time_limit` stops handing out inputs after that many seconds."""
+    `time_limit` stops handing out inputs after that many seconds; `indices` reruns the
+    inputs of those indices (from a report or a sidecar) instead of the first `inputs`."""
 
     inputs: int = 1000
     jobs: int = 2
@@ -27,3 +28,4 @@ class FuzzOptions:
     max_saved: int = 150
     time_limit: float | None = None
     progress: bool = False
+    indices: tuple[int, ...] = ()  # run these inputs instead of 0 .. inputs-1

@@ -76,6 +76,8 @@ def test_same_seed_same_inputs(tmp_path: Path) -> None:
     other = run(options(tmp_path, seed=8), seeds=SEEDS, target=quick)
     assert first.digest == again.digest != other.digest
     assert make_case(SEEDS, seed=7, index=3) == make_case(SEEDS, seed=7, index=3)
+    rerun = run(options(tmp_path, indices=(3, 5)), seeds=SEEDS, target=quick)
+    assert rerun.inputs == 2
 
 
 def test_a_hung_worker_is_killed_replaced_and_recorded(tmp_path: Path) -> None:
