@@ -318,6 +318,7 @@ _ANY_LONG_TAG = re.compile(r"<[A-Za-z][^>]{1000,}")
 # A raw-text element's start (skipped to its end tag), or a tag long enough to look into.
 _LONG_TAG = re.compile(rf"<(?:({_RAW_TEXT_NAMES})(?=[\s/>])|[A-Za-z][^>]{{1000,}})", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""[\s/]*([^\s/>"'=]+)(\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+_SPACES_AND_SLASHES = re.compile(r"[\s/]*")
 _TAG_OR_RAW = re.compile(r"<(?:(/?)([A-Za-z][^\s/>]*)|!--)")
 # Elements never left open on the stack: void, or closed by the next of their kind.
 _NOT_NESTING = frozenset(
@@ -459,7 +460,7 @@ def _bounded_tag(html: str, start: int) -> tuple[int, str | None]:
     while pos < len(html) and html[pos] != ">":
         attribute = _ATTRIBUTE.match(html, pos)
         if attribute is None:  # a stray quote, "/" or space: the tokenizer skips it
-            pos += 1
+            pos = _past_stray(html, pos)
             continue
         pos = attribute.end()
         name, value = attribute.group(1), attribute.group(2) or ""
@@ -471,6 +472,15 @@ def _bounded_tag(html: str, start: int) -> tuple[int, str | None]:
             cut = True
         kept.append(f" {name}{value}")
     return pos, (html[start : head.end() if head else start + 1] + "".join(kept) if cut else None)
+
+
+def _past_stray(html: str, pos: int) -> int:
+    """Past a run of spaces and slashes and the stray character after it (not a ">"):
+    no attribute starts anywhere in that run, so it is skipped at once, not one
+    character at a time (which retried the match over the whole run: quadratic)."""
+    run = _SPACES_AND_SLASHES.match(html, pos)
+    end = run.end() if run else pos
+    return end if html.startswith(">", end) or end >= len(html) else end + 1
 
 
 def _cut_value(value: str) -> str:

@@ -73,6 +73,7 @@ _ROLE_TEXT = (
 _ROLE_WORDS = frozenset(_ROLE_TEXT.split())
 # A newsroom signing as a whole ("Redaktion" alone in the author slot) is the byline given.
 _DESKS = frozenset(("redaktion",))
+_MAX_RAW = 2000  # characters of one raw author string; the longest real list is a few hundred
 _NOISE = (
     re.compile(r"\S+@\S+\.\w+"),  # e-mail addresses
     re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE),  # URLs
@@ -194,7 +195,10 @@ def clean_authors(values: Iterable[str], *, site_names: Collection[str] = ()) ->
 
 
 def split_names(value: str) -> list[str]:
-    """The names in one raw byline string, cleaned; empty when it holds none."""
+    """The names in one raw byline string, cleaned; empty when it holds none (a string
+    longer than _MAX_RAW is no byline: a page's text run into an author field)."""
+    if len(value) > _MAX_RAW:
+        return []
     text = " ".join((html.unescape(value) if "&" in value else value).split())
     if not text or _looks_like_url(text):
         return []

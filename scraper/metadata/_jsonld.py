@@ -82,18 +82,20 @@ def linked_data(scripts: Iterable[str]) -> LinkedData:
 
 
 def loads_lenient(text: str) -> Any:
-    """JSON from a script body, repaired when broken; None when it stays unreadable."""
+    """JSON from a script body, repaired when broken; None when it stays unreadable or
+    nests deeper than MAX_DEPTH (real JSON-LD nests a dozen levels; the walks over it
+    recurse)."""
     text = text.strip()
     if not text:
         return None
     try:
-        return json.loads(text, strict=False)
-    except ValueError:
+        return _shallow(json.loads(text, strict=False))
+    except (ValueError, RecursionError):
         pass
     repaired = _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", _COMMENT.sub("", text))).strip()
     try:
-        return json.loads(repaired, strict=False)
-    except ValueError:
+        return _shallow(json.loads(repaired, strict=False))
+    except (ValueError, RecursionError):
         return _first_value(repaired)
 
 
@@ -101,9 +103,28 @@ def _first_value(text: str) -> Any:
     """The first complete JSON value, for scripts that hold several or trailing junk."""
     try:
         value, _ = json.JSONDecoder(strict=False).raw_decode(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
-    return value
+    return _shallow(value)
+
+
+MAX_DEPTH = 64
+
+
+def _shallow(value: Any) -> Any:
+    """The value, or None when its lists and objects nest deeper than MAX_DEPTH
+    (measured without recursion)."""
+    level: list[Any] = [value]
+    for _ in range(MAX_DEPTH + 1):
+        level = [
+            inner
+            for item in level
+            if isinstance(item, (dict, list))
+            for inner in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return value
+    return None
 
 
 def _flatten(data: Any) -> Iterator[Mapping[str, Any]]:

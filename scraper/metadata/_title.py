@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TypeGuard
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -30,6 +31,8 @@ _SENTENCE_HEADING_WORDS = 3  # an <h1> of this many words names an article, not 
 _FEW_SHARED = 3  # titles sharing under a third of their words are not one wording
 _MIN_AGREEING_WORDS = 2  # a one-word heading ("News") is too often a section's name
 _MAX_H2 = 8  # <h2>s looked at for the part of the title that names the post
+_MAX_TITLE = 1000  # characters: longer is a page run into <title> or <h1>, not a title
+_MAX_PARTS = 16  # separated parts of a title considered as runs (real titles have a few)
 # Title parts that name a section of any site: cut like the site's name.
 _GENERIC_PARTS = frozenset(
     ("blog archive", "blog archiv", "archive", "archiv", "blog", "home", "startseite", "news")
@@ -45,9 +48,10 @@ def find_title(page: Page, site_name: str | None) -> str | None:
         *page.meta_values(TITLE_KEYS[2:]),
         *([doc_title] if doc_title else []),
     ]
-    folded = [title for title in map(fold_text, candidates) if title]
+    folded = [title for title in map(fold_text, candidates) if _plausible(title)]
     declared = {_key(title) for title in folded}
-    headings = [text for text in map(fold_text, map(_heading_text, h1_nodes(page.scan))) if text]
+    texts = map(fold_text, map(_heading_text, h1_nodes(page.scan)))
+    headings = [text for text in texts if _plausible(text)]
     logos = [
         text for text in headings if _key(text) not in declared and _is_logo(text, doc_title, names)
     ]
@@ -57,10 +61,16 @@ def find_title(page: Page, site_name: str | None) -> str | None:
         return h1
     chosen = _completed(_agreeing(folded, h1), folded)
     if h1 is None or _key(h1) not in _key(chosen):
-        others = [*headings, *_h2_texts(page.tree)]
+        others = [*headings, *filter(_plausible, _h2_texts(page.tree))]
         posts = [text for text in others if not _is_logo(text, doc_title, names)]
         h1 = _heading_in_title(chosen, posts) or h1
     return choose_title(clean_title(chosen, site_names=names, h1=h1), h1, names)
+
+
+def _plausible(text: str | None) -> TypeGuard[str]:
+    """Whether a text may be a title: not empty, and not the page's text run into a
+    <title> or heading left unclosed (over _MAX_TITLE characters)."""
+    return text is not None and 0 < len(text) <= _MAX_TITLE
 
 
 def _page_heading(headings: Sequence[str], titles: Sequence[str]) -> str | None:
@@ -107,6 +117,8 @@ def _is_title_part(heading: str | None, title: str) -> bool:
         return False
     parts, seps = _TITLE_SEPARATORS.split(title), _TITLE_SEPARATORS.findall(title)
     key = _key(heading)
+    if len(parts) > _MAX_PARTS:  # no title has that many: runs of them would cost parts²
+        return key == _key(title)
     return any(
         key == _key(_join(parts[start:end], seps[start : end - 1]))
         for start in range(len(parts))
