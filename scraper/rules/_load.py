@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.budget import UNLIMITED, Budget
 from scraper.errors import RuleError, RuleSyntaxError
 from scraper.metadata import parse_field_selector
 from scraper.model import Body, Metadata
@@ -158,9 +159,9 @@ def rule_for_page(rules: RuleSet, *, url: str | None, tree: LexborHTMLParser) ->
     return rules.for_url(declared) if declared else None
 
 
-def apply_text_rule(rule: Rule, body: Body) -> Body:
-    """body with the rule's text directives applied."""
-    return apply_text_directives(rule.text, body)
+def apply_text_rule(rule: Rule, body: Body, *, budget: Budget = UNLIMITED) -> Body:
+    """body with the rule's text directives applied, within the page's budget."""
+    return apply_text_directives(rule.text, body, budget=budget)
 
 
 def shipped_rules_dir() -> Path:
