@@ -291,7 +291,10 @@ def scrape(
     time_limit: Annotated[
         float,
         typer.Option(
-            min=0.1, help="Seconds one page may take before it is failed.", rich_help_panel=BATCH
+            min=0.1,
+            help="Seconds one page may take from its bytes to its article before it is "
+            "failed (every mode; a worker past it is also killed).",
+            rich_help_panel=BATCH,
         ),
     ] = batch.DEFAULT_TIME_LIMIT,
     rules_dirs: Annotated[
@@ -335,6 +338,7 @@ def scrape(
                 cache=cache,
             ),
             discover=DiscoverSettings(since=since, limit=limit),
+            time_limit=time_limit,
             rules=rules.load_user_rules(rules_dirs or [], enabled=not no_rules),
         )
         options = batch.RunOptions(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from scraper.budget import UNLIMITED, Budget
 from scraper.model import Block, Body
 
 # Zero-width and invisible format characters, removed outright.
@@ -92,14 +93,20 @@ _CALL_VERBS = (
     r"únete|abonn\w*|subscri\w*|suscrib\w*|sign up|melde dich|download|descarga|"
     r"herunterladen|like us)\b"
 )
-# Within the first six words: an imperative, not a report.
-_CALL = re.compile(r"^(?:\W*\w+){0,5}?\W*" + _CALL_VERBS, re.IGNORECASE)
+# Within the first six words: an imperative, not a report. Possessive: a word is taken
+# whole (the verb must start one anyway), so a long run of word characters (Japanese
+# text has no spaces) is not split every way before the match gives up.
+_CALL = re.compile(r"^(?:\W*+\w++){0,5}?\W*+" + _CALL_VERBS, re.IGNORECASE)
 # After the article's last long block (see _is_appeal): a sentence opening with a call
 # ("... on Telegram? Join us here", "¡Mira nuestro canal de YouTube!"), or an app or
 # channel to get within ten words ("For the latest news download our app").
 _LATE_VERBS = r"\b(?:download|descarga|herunterladen|join|únete|sign up|melde dich)\b"
 _CALL_LATE = re.compile(
-    r"^\W*(?:\w+\W+){0,9}?" + _LATE_VERBS + r"|(?:^|[.!?])\s*[¡¿]?(?:" + _CALL_VERBS + r"|mira\b)",
+    r"^\W*+(?:\w++\W++){0,9}?"
+    + _LATE_VERBS
+    + r"|(?:^|[.!?])\s*+[¡¿]?(?:"
+    + _CALL_VERBS
+    + r"|mira\b)",
     re.IGNORECASE,
 )
 _CALL_MAX = 250
@@ -253,12 +260,14 @@ def _opens_paywall(block: Block) -> bool:
     return len(block.text) <= _APPEAL_MAX and _APPEAL.search(block.text) is not None
 
 
-def clean_body(body: Body) -> Body:
-    """A cleaned copy of body. Idempotent; never raises."""
+def clean_body(body: Body, *, budget: Budget = UNLIMITED) -> Body:
+    """A cleaned copy of body. Idempotent; raises only PageTooSlowError, when the
+    budget's time is up."""
     seen: set[str] = set()
     blocks: list[Block] = []
     repeating = False  # the last long paragraph was a repeat: a run of them is a copy
     for block in body.blocks:
+        budget.check()
         cleaned = _clean_block(block)
         if cleaned is None:
             continue

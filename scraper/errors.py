@@ -106,3 +106,11 @@ class RuleSyntaxError(RuleError):
 
 class OutputError(ScraperError):
     """An output file cannot be written."""
+
+
+class PageTooSlowError(ExtractionError):
+    """The page took longer than its time budget (Settings.time_limit, --time-limit)."""
+
+
+class TextTooLargeError(ExtractionError):
+    """The page yielded more text than it holds: a cap on output relative to input."""

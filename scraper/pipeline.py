@@ -12,6 +12,7 @@ import httpx
 
 from scraper import clean, fetch, metadata, parse, rules, sources
 from scraper import extract as extract_stage
+from scraper.budget import UNLIMITED, Budget
 from scraper.errors import ExtractionError
 from scraper.model import Article, Body, Document, Metadata, RawPage, Source
 from scraper.rules import Rule
@@ -39,46 +40,74 @@ def process(
     raw: RawPage, *, source_name: str | None, url: str | None, settings: Settings
 ) -> Article:
     """The offline half of the pipeline: bytes in, Article out, with the site
-    rule that matches the page (by URL, declared address or text signature)."""
+    rule that matches the page (by URL, declared address or text signature), within
+    `settings.time_limit` (PageTooSlowError) and yielding no more text than the page
+    holds (TextTooLargeError)."""
+    budget = Budget.start(settings.time_limit, size=len(raw.content), source=source_name)
     ruleset = rules.shipped_rules() if settings.rules is None else settings.rules
     if raw.kind == "text":
         text = parse.decode(raw, source_name=source_name)
         rule = ruleset.for_url(url) or ruleset.for_text(text)
-        return from_text(text, rule=rule, source_name=source_name, url=url)
+        return from_text(text, rule=rule, source_name=source_name, url=url, budget=budget)
     doc = parse.parse(raw, url=url, source_name=source_name)
+    budget.check()
     rule = rules.rule_for_page(ruleset, url=url, tree=doc.tree)
-    return from_html(doc, rule=rule, source_name=source_name, url=url)
+    return from_html(doc, rule=rule, source_name=source_name, url=url, budget=budget)
 
 
-def from_text(text: str, *, rule: Rule | None, source_name: str | None, url: str | None) -> Article:
-    """A decoded text dump, cleaned with the given rule (or none)."""
-    body = clean.clean_body(extract_stage.dump_body(text, rule=rule))
+def from_text(
+    text: str,
+    *,
+    rule: Rule | None,
+    source_name: str | None,
+    url: str | None,
+    budget: Budget = UNLIMITED,
+) -> Article:
+    """A decoded text dump, cleaned with the given rule (or none), within the budget
+    (default: none)."""
+    body = clean.clean_body(extract_stage.dump_body(text, rule=rule, budget=budget), budget=budget)
     meta = extract_stage.dump_metadata(text, body=body, rule=rule)
-    return assemble(body, meta, url=url, source_name=source_name, rule=rule)
+    return assemble(body, meta, url=url, source_name=source_name, rule=rule, budget=budget)
 
 
 def from_html(
-    doc: Document, *, rule: Rule | None, source_name: str | None, url: str | None
+    doc: Document,
+    *,
+    rule: Rule | None,
+    source_name: str | None,
+    url: str | None,
+    budget: Budget = UNLIMITED,
 ) -> Article:
-    """A parsed page: extract -> (the rule's text directives) -> clean; metadata."""
+    """A parsed page: extract -> (the rule's text directives) -> clean; metadata; within
+    the budget (default: none)."""
     if rule is None:
-        body = clean.clean_body(extract_stage.extract_body(doc))
+        found = extract_stage.extract_body(doc, budget=budget)
     else:
-        found = extract_stage.extract_body(doc, remove=rule.remove, body=rule.body)
-        body = clean.clean_body(rules.apply_text_rule(rule, found))
+        found = extract_stage.extract_body(doc, remove=rule.remove, body=rule.body, budget=budget)
+        found = rules.apply_text_rule(rule, found, budget=budget)
+    body = clean.clean_body(found, budget=budget)
     meta = metadata.extract_metadata(
         doc, selectors=rule.metadata_selectors if rule else None, body=body
     )
-    return assemble(body, meta, url=url, source_name=source_name, rule=rule)
+    return assemble(body, meta, url=url, source_name=source_name, rule=rule, budget=budget)
 
 
 def assemble(
-    body: Body, meta: Metadata, *, url: str | None, source_name: str | None, rule: Rule | None
+    body: Body,
+    meta: Metadata,
+    *,
+    url: str | None,
+    source_name: str | None,
+    rule: Rule | None,
+    budget: Budget = UNLIMITED,
 ) -> Article:
     """Join body and metadata into the Article record. Raises ExtractionError
-    when no article text is left."""
+    when no article text is left, and, past the budget (default: none), PageTooSlowError
+    or TextTooLargeError."""
     if not body.blocks:
         raise ExtractionError("no article text found", source=source_name)
+    budget.check()
+    budget.check_size(sum(len(block.text) for block in body.blocks))
     return Article(
         url=url,
         canonical_url=meta.canonical_url,

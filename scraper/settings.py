@@ -48,5 +48,8 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     discover: DiscoverSettings = field(default_factory=DiscoverSettings)
     max_input_bytes: int = 100 * 1024 * 1024  # cap on a local file or stdin
+    # Seconds one page may take from its bytes to its Article (PageTooSlowError beyond);
+    # None: no limit. The CLI's --time-limit sets it.
+    time_limit: float | None = 30.0
     # Site rules: None means the shipped rules; RuleSet() means none (--no-rules).
     rules: RuleSet | None = None

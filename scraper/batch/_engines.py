@@ -31,6 +31,7 @@ from scraper.errors import (
     ExtractionError,
     FetchError,
     OutputError,
+    PageTooSlowError,
     RuleError,
     ScraperError,
     SourceError,
@@ -40,7 +41,9 @@ from scraper.pipeline import process
 from scraper.settings import Settings
 
 EngineName = Literal["local", "dask"]
+TIMEOUT, CRASHED, INTERNAL = "timeout", "worker crashed", "internal error"
 REASONS: tuple[tuple[type[ScraperError], str], ...] = (
+    (PageTooSlowError, TIMEOUT),  # the page's own budget ran out (before the worker's kill)
     (ExtractionError, "no article text"),
     (DecodeError, "not decodable"),
     (SourceError, "unreadable"),
@@ -48,7 +51,6 @@ REASONS: tuple[tuple[type[ScraperError], str], ...] = (
     (RuleError, "bad rule"),
     (OutputError, "not written"),
 )
-TIMEOUT, CRASHED, INTERNAL = "timeout", "worker crashed", "internal error"
 _READY = "ready"  # a new worker's first message
 DASK_MISSING = (
     "Dask is not installed: pip install 'dask[distributed]>=2024.1' "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
+from scraper.budget import UNLIMITED, Budget
 from scraper.extract._boiler import (
     COMMENT_BOILER,
     PUNCTUATION_RE,
@@ -93,12 +94,19 @@ class _Candidate:
     score: float
 
 
-def extract_body(doc: Document, *, remove: Sequence[str] = (), body: Sequence[str] = ()) -> Body:
+def extract_body(
+    doc: Document,
+    *,
+    remove: Sequence[str] = (),
+    body: Sequence[str] = (),
+    budget: Budget = UNLIMITED,
+) -> Body:
     """The article's blocks, in order. Works on a clone of doc.tree.
 
     `remove`: CSS selectors detached before anything else (site rule).
     `body`: CSS selectors of the body; the first that matches gives the nodes walked,
     skipping the scoring. A page without an article gives Body(()).
+    `budget`: the page's time and text budget (PageTooSlowError, TextTooLargeError).
     """
     tree = _clone(doc)
     remove_all(tree, remove)
@@ -106,18 +114,21 @@ def extract_body(doc: Document, *, remove: Sequence[str] = (), body: Sequence[st
     ruled = _rule_nodes(tree, body)
     if ruled:
         remove_boilerplate(tree)
-        return blocks_from(_cleaned(ruled), title=title, linked_paragraphs=True)
+        return blocks_from(_cleaned(ruled), title=title, linked_paragraphs=True, budget=budget)
     remove_boilerplate(tree)
-    return with_stated_body(doc, _scored(doc, tree, title=title, remove=remove))
+    budget.check()
+    return with_stated_body(doc, _scored(doc, tree, title=title, remove=remove, budget=budget))
 
 
-def _scored(doc: Document, tree: LexborHTMLParser, *, title: str, remove: Sequence[str]) -> Body:
+def _scored(
+    doc: Document, tree: LexborHTMLParser, *, title: str, remove: Sequence[str], budget: Budget
+) -> Body:
     """The generic path: the best-scoring container's blocks, else the page's text."""
     page = tree.body
     if page is None:
         return Body(())
     remove_boilerplate_in(page, strong=COMMENT_BOILER, always=COMMENT_BOILER)
-    found = _walk_best(tree, title=title)
+    found = _walk_best(tree, title=title, budget=budget)
     if found.blocks:
         return found
     # Nothing outside comment-like blocks: a forum or a page whose article carries such a
@@ -125,18 +136,20 @@ def _scored(doc: Document, tree: LexborHTMLParser, *, title: str, remove: Sequen
     tree = _clone(doc)
     remove_all(tree, remove)
     remove_boilerplate(tree)
-    found = _walk_best(tree, title=title)
+    found = _walk_best(tree, title=title, budget=budget)
     if found.blocks or tree.body is None:
         return found
-    return blocks_from([tree.body], title=title)
+    return blocks_from([tree.body], title=title, budget=budget)
 
 
-def _walk_best(tree: LexborHTMLParser, *, title: str) -> Body:
+def _walk_best(tree: LexborHTMLParser, *, title: str, budget: Budget) -> Body:
     """The best container's blocks, led by its lead (a leaf block: nothing to clean)."""
-    nodes = lead_after_headline(tree, find_body(tree), title=title)
+    nodes = lead_after_headline(tree, find_body(tree, budget=budget), title=title)
     if not nodes:
         return Body(())
-    return blocks_from(lead_before_body(_without_cards(_cleaned(nodes))), title=title)
+    budget.check()
+    nodes = lead_before_body(_without_cards(_cleaned(nodes)))
+    return blocks_from(nodes, title=title, budget=budget)
 
 
 def _without_cards(nodes: list[LexborNode]) -> list[LexborNode]:
@@ -212,13 +225,13 @@ def _title(tree: LexborHTMLParser) -> str:
     return " | ".join(parts)
 
 
-def find_body(tree: LexborHTMLParser) -> list[LexborNode]:
+def find_body(tree: LexborHTMLParser, *, budget: Budget = UNLIMITED) -> list[LexborNode]:
     """The best-scoring container and its body-like siblings, in document order."""
     chrome = _Chrome()
-    scores = _score_parents(tree, PARAGRAPHS, chrome=chrome)
+    scores = _score_parents(tree, PARAGRAPHS, chrome=chrome, budget=budget)
     top = max(scores.near.values(), default=0.0)
     if top < DIV_RETRY:
-        with_divs = _score_parents(tree, PARAGRAPHS_AND_DIVS, chrome=chrome)
+        with_divs = _score_parents(tree, PARAGRAPHS_AND_DIVS, chrome=chrome, budget=budget)
         if top < WEAK_SCORE or max(with_divs.near.values(), default=0.0) > DIV_GAIN * top:
             scores = with_divs
     if not scores.near:
@@ -333,7 +346,9 @@ class _Scores:
     nodes: dict[int, LexborNode]
 
 
-def _score_parents(tree: LexborHTMLParser, selector: str, *, chrome: _Chrome) -> _Scores:
+def _score_parents(
+    tree: LexborHTMLParser, selector: str, *, chrome: _Chrome, budget: Budget
+) -> _Scores:
     scores: dict[int, float] = {}
     inside: dict[int, float] = {}
     chains: dict[int, tuple[LexborNode, ...]] = {}
@@ -344,6 +359,7 @@ def _score_parents(tree: LexborHTMLParser, selector: str, *, chrome: _Chrome) ->
         if para is None or para.mem_id in seen:
             continue
         seen.add(para.mem_id)
+        budget.check()
         if para.tag == "div":
             score = sum(_paragraph_score(run) for run in _direct_runs(para))
         else:

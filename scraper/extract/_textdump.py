@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scraper.budget import UNLIMITED, Budget
 from scraper.clean import normalize_space
 from scraper.metadata import clean_authors, parse_date
 from scraper.model import Block, Body, Metadata
@@ -84,14 +85,15 @@ def _is_cruft(line: str) -> bool:
     return bool(_CRUFT.match(line) or _AUTHOR.match(line))
 
 
-def dump_body(text: str, *, rule: Rule | None = None) -> Body:
-    """The article paragraphs of a text dump, one per line, cleaned by the rule if given."""
+def dump_body(text: str, *, rule: Rule | None = None, budget: Budget = UNLIMITED) -> Body:
+    """The article paragraphs of a text dump, one per line, cleaned by the rule if given
+    (within the page's budget)."""
     layout = _layout(text)
     blocks = tuple(
         Block(kind="paragraph", text=line) for line in layout.lines if not _is_cruft(line)
     )
     body = Body(blocks=blocks)
-    return apply_text_rule(rule, body) if rule is not None else body
+    return apply_text_rule(rule, body, budget=budget) if rule is not None else body
 
 
 def _authors(lines: tuple[str, ...], all_lines: list[str]) -> tuple[str, ...]:

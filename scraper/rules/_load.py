@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.budget import UNLIMITED, Budget
 from scraper.errors import RuleError, RuleSyntaxError
 from scraper.metadata import parse_field_selector
 from scraper.model import Body, Metadata
@@ -182,9 +183,26 @@ def rule_for_page(rules: RuleSet, *, url: str | None, tree: LexborHTMLParser) ->
     return rules.for_url(declared) if declared else None
 
 
-def apply_text_rule(rule: Rule, body: Body) -> Body:
-    """body with the rule's text directives applied."""
-    return apply_text_directives(rule.text, body)
+def apply_text_rule(rule: Rule, body: Body, *, budget: Budget = UNLIMITED) -> Body:
+    """body with the rule's text directives applied, within the page's budget."""
+    return apply_text_directives(rule.text, body, budget=budget)
+
+
+def has_sibling_combinator(selector: str) -> bool:
+    """Whether a selector uses the general sibling combinator `~` (outside quotes and
+    attribute brackets, where `~=` is an attribute match): Lexbor matches `X ~ Y` in time
+    quadratic in the number of siblings, so a page of many siblings could hold a CPU."""
+    depth, quote = 0, ""
+    for char in selector:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[]":
+            depth += 1 if char == "[" else -1
+        elif char == "~" and depth <= 0:
+            return True
+    return False
 
 
 def shipped_rules_dir() -> Path:
@@ -400,6 +418,8 @@ class _Validator:
         selector = self.string(value, key)
         if len(selector) > MAX_SELECTOR_CHARS:
             raise self.fail(key, f"selector longer than {MAX_SELECTOR_CHARS} characters")
+        if has_sibling_combinator(selector):
+            raise self.fail(key, f"the sibling combinator ~ is not allowed: {selector!r}")
         self.charge_selector(selector, key)
         # Selectors of a list are matched joined by ", ": one that leaves a string,
         # bracket or parenthesis open would swallow the next ones, so it must end
@@ -439,6 +459,8 @@ class _Validator:
 
     def field_selector(self, value: object, key: str) -> str:
         item = self.string(value, key)
+        if has_sibling_combinator(item):
+            raise self.fail(key, f"the sibling combinator ~ is not allowed: {item!r}")
         try:
             parse_field_selector(item)
         except ValueError as exc:

@@ -10,8 +10,9 @@ Every pattern is a safe pattern (see _patterns).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from scraper.budget import UNLIMITED, Budget
 from scraper.model import Block, Body
 from scraper.rules._patterns import Span
 
@@ -44,22 +45,88 @@ class TextRule:
         )
 
 
-def _join(left: str, right: str) -> str:
-    """Glue the text around a removed piece, dropping punctuation left orphaned."""
-    left, right = left.rstrip(), right.lstrip()
-    if right[:1] in {".", ",", ";", ":"} and (len(right) == 1 or right[1].isspace()):
+def _opening(right: str, follower: str = "") -> str:
+    """The text after a removed piece: without leading space or an orphaned ". , ; :"
+    (one that ends the text or stands before a space). `follower`: the character after
+    `right` in the whole text ("" at its end)."""
+    right = right.lstrip()
+    after = right[1:2] or follower
+    if right[:1] in {".", ",", ";", ":"} and (not after or after.isspace()):
         right = right[1:].lstrip()
-    return f"{left} {right}" if left and right else left or right
+    return right
+
+
+@dataclass(slots=True)
+class _Joined:
+    """Text rebuilt piece by piece around removed matches, in time linear in its length:
+    at each removal the text before it loses its trailing space, the text after it its
+    leading space and an orphaned punctuation mark, and one space joins the two."""
+
+    parts: list[str] = field(default_factory=list)
+    size: int = 0
+    after_cut: bool = False  # the next piece follows a removed match
+
+    def add(self, piece: str, follower: str = "") -> None:
+        """Append `piece`, followed in the whole text by the character `follower`."""
+        if self.after_cut:
+            piece = _opening(piece, follower)
+            if not piece:
+                return
+            self.rstrip()
+            self.after_cut = False
+            if self.size:
+                piece = " " + piece
+        self.parts.append(piece)
+        self.size += len(piece)
+
+    def cut(self, keep: int) -> None:
+        """Drop all but the first `keep` characters; the next piece joins what is left."""
+        while self.parts and self.size - len(self.parts[-1]) >= keep:
+            self.size -= len(self.parts.pop())
+        if self.size > keep:
+            last = self.parts.pop()
+            self.parts.append(last[: len(last) - (self.size - keep)])
+            self.size = keep
+        self.rstrip()
+        self.after_cut = True
+
+    def rstrip(self) -> None:
+        while self.parts:
+            last = self.parts.pop()
+            self.size -= len(last)
+            last = last.rstrip()
+            if last:
+                self.parts.append(last)
+                self.size += len(last)
+                return
+
+    def tail(self, count: int) -> str:
+        """The last `count` characters (at most)."""
+        pieces: list[str] = []
+        held = 0
+        for part in reversed(self.parts):
+            if held >= count:
+                break
+            pieces.append(part)
+            held += len(part)
+        return "".join(reversed(pieces))[-count:] if count else ""
+
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 def _remove_all(text: str, pattern: re.Pattern[str]) -> str:
-    match = pattern.search(text)
-    while match is not None:
+    """Every match removed, the text around each joined: one pass over the matches."""
+    out = _Joined()
+    pos = 0
+    for match in pattern.finditer(text):
         if match.end() == match.start():
             break
-        text = _join(text[: match.start()], text[match.end() :])
-        match = pattern.search(text, max(match.start() - 1, 0))
-    return text
+        out.add(text[pos : match.start()], text[match.start() : match.start() + 1])
+        out.cut(out.size)
+        pos = match.end()
+    out.add(text[pos:])
+    return out.text()
 
 
 def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
@@ -69,29 +136,48 @@ def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re
     return found
 
 
-def _caption_start(left: str) -> int:
-    """Where the caption sentence that ends at the end of `left` begins."""
-    stripped = left.rstrip()
-    window_start = max(len(stripped) - _CAPTION_WINDOW, 0)
-    last = _last_match(_BOUNDARY, stripped, window_start, len(stripped) - 1)
+def _caption_start(out: _Joined) -> int:
+    """Where the caption sentence that ends at the end of `out` begins."""
+    out.rstrip()
+    window = out.tail(_CAPTION_WINDOW)
+    window_start = out.size - len(window)
+    last = _last_match(_BOUNDARY, window, 0, len(window) - 1)
     if last is not None:
-        return last.end()
-    return 0 if window_start == 0 else len(left)
+        return window_start + last.end()
+    return 0 if window_start == 0 else out.size
 
 
 def _remove_captions(text: str, pattern: re.Pattern[str]) -> str:
-    match = pattern.search(text)
-    while match is not None and match.end() > match.start():
-        start = _caption_start(text[: match.start()])
-        text = _join(text[:start], text[match.end() :])
-        match = pattern.search(text, start)
-    return text
+    """Every match removed with the caption sentence before it: one pass over the matches."""
+    out = _Joined()
+    pos = 0
+    for match in pattern.finditer(text):
+        if match.end() == match.start():
+            break
+        out.add(text[pos : match.start()], text[match.start() : match.start() + 1])
+        out.cut(_caption_start(out))
+        pos = match.end()
+    out.add(text[pos:])
+    return out.text()
+
+
+def _remove_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
+    """The given (start, end) ranges removed, left to right, the text around each joined."""
+    if not ranges:
+        return text
+    out = _Joined()
+    pos = 0
+    for start, end in ranges:
+        out.add(text[pos:start], text[start : start + 1])
+        out.cut(out.size)
+        pos = end
+    out.add(text[pos:])
+    return out.text()
 
 
 def _clean_text(rule: TextRule, text: str) -> str:
     for span in rule.drop_spans:
-        for start, end in reversed(span.ranges(text)):
-            text = _join(text[:start], text[end:])
+        text = _remove_ranges(text, span.ranges(text))
     for pattern in rule.drop_phrases:
         text = _remove_all(text, pattern)
     for pattern in rule.captions:
@@ -121,11 +207,15 @@ def _drop_fragment(text: str) -> str:
     return text[: last.end()].rstrip()
 
 
-def apply_text_directives(rule: TextRule, body: Body) -> Body:
-    """body with the rule's text directives applied; blocks left empty are dropped."""
+def apply_text_directives(rule: TextRule, body: Body, *, budget: Budget = UNLIMITED) -> Body:
+    """body with the rule's text directives applied; blocks left empty are dropped.
+    Raises PageTooSlowError when the budget's time is up."""
     if rule.empty:
         return body
-    blocks = [replace(b, text=_clean_text(rule, b.text)) for b in body.blocks]
+    blocks = []
+    for block in body.blocks:
+        budget.check()
+        blocks.append(replace(block, text=_clean_text(rule, block.text)))
     blocks = _cut(rule, [b for b in blocks if b.text.strip()])
     if rule.drop_trailing_fragment and blocks:
         blocks[-1] = replace(blocks[-1], text=_drop_fragment(blocks[-1].text))
