@@ -10,6 +10,7 @@ Every pattern is a safe pattern (see _patterns).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from scraper.budget import UNLIMITED, Budget
@@ -117,13 +118,19 @@ class _Joined:
 
 def _remove_all(text: str, pattern: re.Pattern[str]) -> str:
     """Every match removed, the text around each joined: one pass over the matches."""
+    return _remove_matches(text, pattern, cut=lambda out: out.size)
+
+
+def _remove_matches(text: str, pattern: re.Pattern[str], *, cut: Callable[[_Joined], int]) -> str:
+    """Every match removed, with what `cut` says goes before it (from its offset in the
+    text kept so far to the end): one pass over the matches."""
     out = _Joined()
     pos = 0
     for match in pattern.finditer(text):
         if match.end() == match.start():
             break
         out.add(text[pos : match.start()], text[match.start() : match.start() + 1])
-        out.cut(out.size)
+        out.cut(cut(out))
         pos = match.end()
     out.add(text[pos:])
     return out.text()
@@ -131,8 +138,8 @@ def _remove_all(text: str, pattern: re.Pattern[str]) -> str:
 
 def _last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
     found = None
-    for found in pattern.finditer(text, start, end):  # noqa: B007 (keep the last)
-        continue
+    for match in pattern.finditer(text, start, end):
+        found = match
     return found
 
 
@@ -149,16 +156,7 @@ def _caption_start(out: _Joined) -> int:
 
 def _remove_captions(text: str, pattern: re.Pattern[str]) -> str:
     """Every match removed with the caption sentence before it: one pass over the matches."""
-    out = _Joined()
-    pos = 0
-    for match in pattern.finditer(text):
-        if match.end() == match.start():
-            break
-        out.add(text[pos : match.start()], text[match.start() : match.start() + 1])
-        out.cut(_caption_start(out))
-        pos = match.end()
-    out.add(text[pos:])
-    return out.text()
+    return _remove_matches(text, pattern, cut=_caption_start)
 
 
 def _remove_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
