@@ -29,9 +29,11 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 # What follows a name in author boxes: "Jane Doe Alle Artikel", "Jane Doe »".
+# A pattern that starts with spaces never starts inside a run of them (after a space and
+# before one): searched through a long run, it would scan the rest of it at every position.
 _LINK_TAIL = re.compile(
-    r"\s*(?:[\u00bb\u203a\u2192>]+|\b(?:alle artikel|all articles|all posts|more from|mehr von|"
-    r"weitere artikel)\b.*)$",
+    r"(?:(?<!\s)|(?!\s))\s*(?:[\u00bb\u203a\u2192>]+|"
+    r"\b(?:alle artikel|all articles|all posts|more from|mehr von|weitere artikel)\b.*)$",
     re.IGNORECASE,
 )
 _PREFIX = re.compile(
@@ -47,13 +49,13 @@ _LOWER_PREFIX = re.compile(r"^(?:di|de|da|del|dal|av|af|od)\s+(?=\S)")
 # "/" is not among them: it separates names only where it does not join two short lower-case
 # codes (see _CODE).
 _SEPARATORS = re.compile(
-    r"\s*(?:,|;|\u3001|\||&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\s?\.)|\bog\b|\ben\b|\boch\b|\bi\b|"
+    r"(?:(?<!\s)|(?!\s))\s*(?:,|;|\u3001|\||&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\s?\.)|\bog\b|\ben\b|\boch\b|\bi\b|"
     r"\bsowie\b|\bmit\b|\bwith\b|\bou\b)\s*",
     re.IGNORECASE,
 )
 # A hyphen starts a role only with a space beside it: "IN-Redaktion" is one desk's name.
 _ROLE_TAIL = re.compile(
-    r"(?:\s+-\s*|\s*-\s+|\s*[\u2013\u2014|,(]\s*)"
+    r"(?:(?<!\s)|(?!\s))(?:\s+-\s*|\s*-\s+|\s*[\u2013\u2014|,(]\s*)"
     r"(?:[\w.' ]*\b(?:reporter|correspondent|writer|editor|columnist|"
     r"contributor|journalist|producer|analyst|staff|redakteur(?:in)?|redaktion|"
     r"korrespondent(?:in)?|journaliste|rédact(?:eur|rice)|periodista|redactor(?:a)?|"
@@ -107,7 +109,7 @@ _BARE_LABEL = re.compile(r"(?:^|[;,|\u3001])\s*[^\W\d_]+(?:\s*\[\w+\])?\s*:\s*$"
 _SLASH = re.compile(r"\s*/\s*")
 # What is left after a name once a date is gone: a weekday ("Fr,"), a label ("Stand:").
 _TRAILING_LABEL = re.compile(
-    r"\s+(?:(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)"
+    r"(?:(?<!\s)|(?!\s))\s+(?:(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)"
     r"\.?,|(?:stand|datum|updated|aktualisiert|published|veröffentlicht|publié|publicado)\s*:?)"
     r"[\s,]*$",
     re.IGNORECASE,
@@ -292,7 +294,7 @@ _DATED_LINE = re.compile(
     re.MULTILINE,
 )
 _PARENTHESES = re.compile(r"\([^()\n]*\)")
-_TRAILING_ON = re.compile(r"\s+(?:am|on|le|el|il|um|at|op|den)$")
+_TRAILING_ON = re.compile(r"(?:(?<!\s)|(?!\s))\s+(?:am|on|le|el|il|um|at|op|den)$")
 _LIST_COMMA = re.compile(r"\n[ \t]*([,&/]|und|and|et|y)[ \t]*\n", re.IGNORECASE)
 # One word of a name: capitalised ("Jane", "O'Neil", "J.R."), or a particle ("von", "de").
 _NAME_TOKEN = re.compile(

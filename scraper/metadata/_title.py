@@ -21,7 +21,11 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.metadata._jsonld import strings
 from scraper.metadata._page import SITE_KEYS, TITLE_KEYS, Page, fold_text, h1_nodes, node_text
 
-_TITLE_SEPARATORS = re.compile(r"\s*\|\s*|\s+(?:-|\u2013|\u2014|::|»|·|•|/|:)\s+")
+# Never started inside a run of spaces (after one and before one): searched through a long
+# run, it would scan the rest of it at every position.
+_TITLE_SEPARATORS = re.compile(
+    r"(?:(?<!\s)|(?!\s))(?:\s*\|\s*|\s+(?:-|\u2013|\u2014|::|»|·|•|/|:)\s+)"
+)
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:|]{2,40}):\s+(?P<rest>.+)$")
 _WORD = re.compile(r"\w+")
 _NOT_HEADING = frozenset(("style", "script", "rt", "rp"))
