@@ -31,7 +31,7 @@ from scraper.extract._ld import with_stated_body
 from scraper.extract._lead import lead_after_headline, lead_before_body
 from scraper.extract._walk import blocks_from
 from scraper.model import Body, Document
-from scraper.parse import ancestors_in_body
+from scraper.parse import ancestors, ancestors_in_body
 
 __all__ = ["blocks_from", "extract_body"]
 
@@ -183,7 +183,7 @@ def _drop_teaser_articles(node: LexborNode, total: int) -> None:
 
 
 def _is_dropped_card_list(node: LexborNode, total: int) -> bool:
-    return total - text_len(node) >= CARD_REST and _is_card_list(node)
+    return total - text_len(node) >= CARD_REST and _is_card_list(node, _linked_items(node))
 
 
 def _clone(doc: Document) -> LexborHTMLParser:
@@ -489,17 +489,35 @@ def _cards(node: LexborNode, inside: dict[int, float]) -> float:
     linked headline and a summary), however long the summaries, weighs CARD_WEIGHT."""
     held = inside.get(node.mem_id, 0.0)
     lists = [node] if node.tag in ("ul", "ol") else node.css("ul, ol")
-    sizable = ((lst, inside.get(lst.mem_id, 0.0)) for lst in lists)
-    carded = sum(
-        score for lst, score in sizable if score >= CARD_LIST_SHARE * held and _is_card_list(lst)
-    )
+    scored = ((lst, inside.get(lst.mem_id, 0.0)) for lst in lists)
+    sizable = [(lst, score) for lst, score in scored if score >= CARD_LIST_SHARE * held]
+    linked = _linked_items(node) if sizable else set()
+    if len(linked) < CARD_MIN:  # no list of it can be a card list
+        return 1.0
+    carded = sum(score for lst, score in sizable if _is_card_list(lst, linked))
     return CARD_WEIGHT if carded and carded >= CARD_SHARE * held else 1.0
 
 
-def _is_card_list(node: LexborNode) -> bool:
+def _is_card_list(node: LexborNode, linked: set[int]) -> bool:
+    """Whether most of a list's items are cards (`linked`: the <li>s that hold a linked
+    headline, from _linked_items)."""
     items = [child for child in node.iter() if child.tag == "li"]
-    linked = sum(1 for item in items if item.css_first(CARD_HEADLINE) is not None)
-    return linked >= CARD_MIN and linked * 2 >= len(items)
+    cards = sum(1 for item in items if item.mem_id in linked)
+    return cards >= CARD_MIN and cards * 2 >= len(items)
+
+
+def _linked_items(node: LexborNode) -> set[int]:
+    """The <li>s inside node that hold a linked headline: one selector pass, then each
+    headline's ancestors up to node, stopping at an <li> already found (whose ancestors
+    were walked then), so nested lists cost their size, not size times depth."""
+    found: set[int] = set()
+    for headline in node.css(CARD_HEADLINE):
+        for above in ancestors(headline):
+            if above.mem_id == node.mem_id or above.mem_id in found:
+                break
+            if above.tag == "li":
+                found.add(above.mem_id)
+    return found
 
 
 def _prior(node: LexborNode) -> float:
