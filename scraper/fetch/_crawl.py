@@ -150,6 +150,10 @@ class Crawler:
     async def _close(self) -> None:
         if self._client is not None:
             await self._client.aclose()
+        # Async generators left suspended (a body abandoned at its cap, a response closed
+        # unread) are finalised here, while the loop runs, not by the garbage collector
+        # after it is closed ("Task was destroyed but it is pending").
+        await asyncio.get_running_loop().shutdown_asyncgens()
 
     async def _run(self, job: Job) -> None:
         tries = _Attempts()
