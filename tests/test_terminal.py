@@ -139,3 +139,11 @@ def test_stopped_runs_report_and_leave_nothing_half_written(
     )
     assert resumed.code == 0, resumed.terminal
     assert len(list(out.glob("*.json"))) == 400
+
+
+def test_python_dash_m_scraper_runs_the_command(tmp_path: Path) -> None:
+    """`python -m scraper` is the same command, from any folder."""
+    python = str(Path(terminal.installed()).parent / "python")
+    ran = terminal.run([python, "-m", "scraper", str(PAGE), "-f", "jsonl"], cwd=tmp_path)
+    assert ran.code == 0, ran.terminal
+    assert records(ran.stdout)[0]["title"] == "River towns brace for record floods"
