@@ -236,18 +236,23 @@ def _write_in(folder: int, path: Path, payload: bytes) -> None:
     tmp = f".{path.name}.part"
     try:
         handle = _create(folder, tmp, path=path)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(payload)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp, dir_fd=folder)
-            raise
-    except OSError as exc:
-        raise OutputError(f"cannot write: {_reason(exc)}", file=str(path)) from None
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path.name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException as exc:  # a failure, or Ctrl-C / SIGTERM at any point of it
+        _discard(folder, tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write: {_reason(exc)}", file=str(path)) from None
+        raise
+
+
+def _discard(folder: int, tmp: str) -> None:
+    """Remove the temporary file if it is there and a regular file (never a link)."""
+    with contextlib.suppress(OSError):
+        if stat.S_ISREG(os.lstat(tmp, dir_fd=folder).st_mode):
+            os.unlink(tmp, dir_fd=folder)
 
 
 def _create(folder: int, tmp: str, *, path: Path) -> int:
