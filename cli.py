@@ -679,7 +679,7 @@ def _ruleset(dirs: list[Path] | None, err: Console) -> rules.RuleSet:
     try:
         return rules.load_user_rules(dirs or [])
     except ScraperError as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(f"error: {exc}")
         raise typer.Exit(EXIT_FAILED) from None
 
 
@@ -701,9 +701,9 @@ def rules_validate(
     checks = [rules.check_rule(file) for file in files]
     for check in checks:
         if not check.problems:
-            err.print(f"ok: {check.path}", markup=False)
+            err.print(f"ok: {check.path}")
         for problem in check.problems:
-            err.print(f"error: {problem}", markup=False)
+            err.print(f"error: {problem}")
     failed = any(check.problems for check in checks)
     raise typer.Exit(EXIT_FAILED if failed or not files else EXIT_OK)
 
@@ -724,7 +724,7 @@ def rules_test(
     """Run rules on their fixture pages; show the diff against the expected output."""
     err = _stderr()
     if update and not names:
-        err.print("error: --update needs the NAME of each rule to update", markup=False)
+        err.print("error: --update needs the NAME of each rule to update")
         raise typer.Exit(EXIT_USAGE)
     chosen = _chosen(names, rules_dirs, err)
     failed = False
@@ -742,7 +742,7 @@ def _chosen(
     chosen = [r for r in _ruleset(rules_dirs, err).rules if not names or r.name in names]
     if names and len(chosen) != len(set(names)):
         unknown = sorted(set(names) - {r.name for r in chosen})
-        err.print(f"error: no rule named {unknown}", markup=False)
+        err.print(f"error: no rule named {unknown}")
         raise typer.Exit(EXIT_USAGE)
     return chosen
 
@@ -761,7 +761,7 @@ def rules_check(
         try:
             health = ruletools.rule_health(rule)
         except ScraperError as exc:
-            err.print(f"ERROR {rule.name}: {exc}", markup=False)
+            err.print(f"ERROR {rule.name}: {exc}")
             failed = True
             continue
         _print_health(health, err)
@@ -772,19 +772,19 @@ def rules_check(
 def _print_health(health: ruletools.RuleHealth, err: Console) -> None:
     dead = f", {len(health.dead)} dead selector(s)" if health.dead else ""
     status = "OK" if health.ok else "FAIL"
-    err.print(f"{status} {health.rule}: {health.verdict}{dead}", markup=False)
+    err.print(f"{status} {health.rule}: {health.verdict}{dead}")
     for line in ruletools.health_lines(health):
-        err.print(f"  {line}", markup=False)
+        err.print(f"  {line}")
 
 
 def _print_fixture_result(result: ruletools.FixtureResult, err: Console) -> None:
     status = "PASS" if result.ok else "FAIL"
     line = f"{status} {result.rule} {result.fixture.page.name}"
-    err.print(f"{line}  P {result.precision:.3f} R {result.recall:.3f}", markup=False)
+    err.print(f"{line}  P {result.precision:.3f} R {result.recall:.3f}")
     for problem in result.problems:
-        err.print(f"  {problem}", markup=False)
+        err.print(f"  {problem}")
     if not result.ok and result.diff:
-        err.print(result.diff, markup=False)
+        err.print(result.diff)
 
 
 def _accept(result: ruletools.FixtureResult, err: Console) -> bool:
@@ -792,9 +792,9 @@ def _accept(result: ruletools.FixtureResult, err: Console) -> bool:
     try:
         path = ruletools.accept(result)
     except ScraperError as exc:
-        err.print(f"  error: {exc}", markup=False)
+        err.print(f"  error: {exc}")
         return False
-    err.print(f"  updated {path}", markup=False)
+    err.print(f"  updated {path}")
     return True
 
 
@@ -825,13 +825,13 @@ def rules_new(
         )
         paths = ruletools.scaffold(new, in_use=in_use, shadow=shadow)
     except RuleShadowError as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(f"error: {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     except (ScraperError, OSError) as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(f"error: {exc}")
         raise typer.Exit(EXIT_FAILED) from None
     for path in paths:
-        err.print(f"wrote {path}", markup=False)
+        err.print(f"wrote {path}")
 
 
 def rules_main() -> None:
