@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper import parse
+from scraper import parse, sources
 from scraper.errors import RuleError, RuleShadowError, ScraperError
 from scraper.evaluate import score_page
 from scraper.metadata import parse_field_selector
@@ -25,6 +25,7 @@ from scraper.model import Article, Document, RawPage
 from scraper.output import write_atomic
 from scraper.pipeline import from_html, from_text
 from scraper.rules import Fixture, Rule, RuleSet, load_rule
+from scraper.settings import Settings
 
 MIN_SHINGLE_SCORE = 0.9  # HTML fixtures: precision and recall both at least this
 
@@ -76,9 +77,9 @@ def load_page(fixture: Fixture) -> FixturePage:
         raise RuleError(
             f"fixture page unreadable: {exc.strerror}", file=str(fixture.page)
         ) from None
-    if fixture.page.name.endswith(".gz"):
-        data = gzip.decompress(data)
     name = str(fixture.page)
+    if fixture.page.name.endswith(".gz"):  # the readers' own capped gunzip
+        data = sources.gunzip(data, limit=Settings().max_input_bytes, source=name)
     if fixture.is_text:
         raw = RawPage(content=data, kind="text", url=fixture.url)
         return FixturePage(fixture, text=parse.decode(raw, source_name=name))
